@@ -1,0 +1,42 @@
+"""scaffold: generate production infrastructure for an application, and check and score it.
+
+The names exported here are the API for plugin authors; everything else is internal.
+"""
+
+from __future__ import annotations
+
+import pluggy
+
+from scaffold.errors import ParseError
+from scaffold.models import (
+    Check,
+    Document,
+    LineIndex,
+    Resource,
+    Severity,
+    Suppression,
+    Target,
+    Violation,
+)
+from scaffold.redact import redact
+from scaffold.suppressions import annotation_suppression
+
+__version__ = "0.1.0"
+
+hookimpl = pluggy.HookimplMarker("scaffold")
+
+__all__ = [
+    "Check",
+    "Document",
+    "LineIndex",
+    "ParseError",
+    "Resource",
+    "Severity",
+    "Suppression",
+    "Target",
+    "Violation",
+    "__version__",
+    "annotation_suppression",
+    "hookimpl",
+    "redact",
+]

@@ -1,0 +1,212 @@
+"""The command line: arguments -> API -> output -> exit code. No logic of its own.
+
+Exit codes: 0 the gate passed, 1 the gate failed, 2 usage, configuration, policy or internal
+error (see docs/cli.md).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import traceback
+from pathlib import Path
+from typing import Callable, Sequence
+
+from scaffold import __version__
+from scaffold.errors import ExitCode, ScaffoldError, UsageError
+
+FAIL_ON = ("error", "warning", "info", "never")
+
+
+def _codes(text: str) -> list[str]:
+    return [code.strip().upper() for code in text.split(",") if code.strip()]
+
+
+def _add_common(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--config", type=Path, metavar="FILE",
+                        help="config file (default: the nearest .scaffold.yaml or pyproject.toml)")
+    parser.add_argument("--isolated", action="store_true", help="ignore every config file")
+    parser.add_argument("--disable-plugin", action="append", default=[], metavar="NAME",
+                        help="do not load this plugin (repeatable)")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="scaffold", description="Check and score infrastructure files.",
+        epilog="Exit codes: 0 gate passed, 1 gate failed, 2 usage/config/internal error.")
+    parser.add_argument("--version", action="version", version=f"scaffold {__version__}")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+
+    check = commands.add_parser("check", help="check files and score them",
+                                description="Check infrastructure files and score them.")
+    check.add_argument("paths", nargs="*", type=Path, metavar="PATH",
+                       help="files or directories (default: .)")
+    check.add_argument("--format", action="append", default=[], metavar="FORMAT",
+                       help="text (default), json, sarif, junit, markdown; repeatable, each "
+                            "paired with the --output in the same position")
+    check.add_argument("--output", "-o", action="append", default=[], metavar="FILE",
+                       help="where the matching --format goes ('-' for stdout)")
+    check.add_argument("--fail-on", choices=FAIL_ON,
+                       help="fail on an active finding at or above this severity "
+                            "(default: error)")
+    check.add_argument("--min-score", type=int, metavar="N",
+                       help="fail when the score is below N (0-100)")
+    check.add_argument("--select", type=_codes, action="extend", metavar="CODES",
+                       help="only these codes or prefixes, comma-separated")
+    check.add_argument("--ignore", type=_codes, action="extend", default=[], metavar="CODES",
+                       help="skip these codes or prefixes, comma-separated")
+    check.add_argument("--profile", metavar="NAME", help="a named policy selection")
+    check.add_argument("--no-inline-ignores", action="store_true",
+                       help="do not honour # scaffold: ignore= comments or annotations")
+    check.add_argument("--baseline", type=Path, metavar="FILE",
+                       help="findings in this baseline are reported as suppressed")
+    check.add_argument("--write-baseline", type=Path, metavar="FILE",
+                       help="write the current findings to FILE and exit 0")
+    check.add_argument("--no-progress", action="store_true", help="no progress bar on stderr")
+    _add_common(check)
+
+    policies = commands.add_parser("policies", help="list the policies and profiles")
+    policies.add_argument("--format", choices=("table", "json"), default="table")
+    policies.add_argument("--profile", metavar="NAME", help="only the policies of this profile")
+    _add_common(policies)
+
+    explain = commands.add_parser("explain", help="explain one policy")
+    explain.add_argument("code", metavar="CODE")
+    _add_common(explain)
+
+    plugins = commands.add_parser("plugins", help="list the installed plugins")
+    plugins.add_argument("--format", choices=("table", "json"), default="table")
+    _add_common(plugins)
+    return parser
+
+
+def _context(args: argparse.Namespace, paths: Sequence[Path] = ()):
+    from scaffold.api import load_context
+
+    return load_context(paths, args.config, args.disable_plugin, args.isolated)
+
+
+def _outputs(args: argparse.Namespace) -> list[tuple[str, str]]:
+    formats = args.format or ["text"]
+    outputs = args.output or (["-"] if len(formats) == 1 else [])
+    if len(outputs) != len(formats):
+        raise UsageError(f"{len(formats)} --format but {len(outputs)} --output: give one "
+                         "--output per --format, in the same order")
+    return list(zip(formats, outputs))
+
+
+def _write(text: str, destination: str) -> None:
+    if destination == "-":
+        sys.stdout.write(text)
+        return
+    path = Path(destination)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+    except OSError as error:
+        raise UsageError(f"{destination}: cannot write: {error.strerror}") from None
+
+
+def _progress_bar() -> Callable[[int, int], None] | None:
+    if not sys.stderr.isatty() or os.environ.get("CI"):
+        return None
+
+    def show(done: int, total: int) -> None:
+        if total < 50:  # short scans finish before a bar would help
+            return
+        if done == total or done % 25 == 0:
+            filled = 30 * done // total
+            sys.stderr.write(f"\r[{'#' * filled}{'.' * (30 - filled)}] {done}/{total} files")
+            if done == total:
+                sys.stderr.write("\r" + " " * 60 + "\r")
+            sys.stderr.flush()
+
+    return show
+
+
+def run_check(args: argparse.Namespace) -> int:
+    from scaffold import api, baseline
+
+    outputs = _outputs(args)
+    if args.min_score is not None and not 0 <= args.min_score <= 100:
+        raise UsageError("--min-score takes a number from 0 to 100")
+    context = _context(args, args.paths)
+    report = api.check(
+        context, args.paths, select=tuple(args.select) if args.select else None,
+        ignore=tuple(args.ignore), profile=args.profile,
+        inline_ignores=False if args.no_inline_ignores else None, baseline=args.baseline,
+        progress=None if args.no_progress else _progress_bar(),
+    )
+    if args.write_baseline:
+        _write(baseline.render(report.findings), str(args.write_baseline))
+        print(f"scaffold: wrote {len(report.active_findings)} finding(s) to "
+              f"{args.write_baseline}", file=sys.stderr)
+        return ExitCode.OK
+    rendered = [(api.render(context, report, name), destination) for name, destination in outputs]
+    for text, destination in rendered:
+        _write(text, destination)
+    reasons = api.gate(report, args.fail_on or context.config.fail_on,
+                       args.min_score if args.min_score is not None else context.config.min_score)
+    for reason in reasons:
+        print(f"scaffold: gate failed: {reason}", file=sys.stderr)
+    return ExitCode.GATE_FAILED if reasons else ExitCode.OK
+
+
+def run_policies(args: argparse.Namespace) -> int:
+    from scaffold import describe
+
+    registry = _context(args).registry
+    policies = registry.policies()
+    if args.profile:
+        from scaffold.selection import Selection, select_policies
+
+        policies = select_policies(registry, Selection(profile=args.profile))
+    profiles = [registry.policy_set.profiles[n] for n in sorted(registry.policy_set.profiles)]
+    render = describe.policies_json if args.format == "json" else describe.policies_table
+    sys.stdout.write(render(policies, profiles))
+    return ExitCode.OK
+
+
+def run_explain(args: argparse.Namespace) -> int:
+    from scaffold import describe
+
+    policies = _context(args).registry.policy_set.by_code()
+    code = args.code.upper()
+    if code not in policies:
+        near = sorted(c for c in policies if c.startswith(code[:2]))[:8]
+        hint = f" (did you mean: {', '.join(near)})" if near else ""
+        raise UsageError(f"no policy with code {args.code!r}{hint}")
+    sys.stdout.write(describe.explain(policies[code]))
+    return ExitCode.OK
+
+
+def run_plugins(args: argparse.Namespace) -> int:
+    from scaffold import describe
+
+    infos = _context(args).registry.host.infos()
+    render = describe.plugins_json if args.format == "json" else describe.plugins_table
+    sys.stdout.write(render(infos))
+    return ExitCode.OK
+
+
+COMMANDS = {"check": run_check, "policies": run_policies, "explain": run_explain,
+            "plugins": run_plugins}
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return int(COMMANDS[args.command](args))
+    except ScaffoldError as error:
+        print(f"scaffold: error: {error}", file=sys.stderr)
+        return ExitCode.ERROR
+    except KeyboardInterrupt:
+        print("scaffold: interrupted", file=sys.stderr)
+        return ExitCode.ERROR
+    except Exception as error:  # a bug in scaffold: say so plainly, trace only on request
+        if os.environ.get("SCAFFOLD_DEBUG"):
+            traceback.print_exc()
+        print(f"scaffold: internal error: {type(error).__name__}: {error} "
+              "(set SCAFFOLD_DEBUG=1 for a traceback, and please report it)", file=sys.stderr)
+        return ExitCode.ERROR

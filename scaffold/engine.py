@@ -1,0 +1,273 @@
+"""One scan: files -> documents -> results -> suppressions -> score -> report."""
+
+from __future__ import annotations
+
+import datetime
+import hashlib
+from collections import Counter
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any, Callable, Iterable
+
+from scaffold import __version__, baseline
+from scaffold.config import Config, Exemption
+from scaffold.discovery import discover
+from scaffold.errors import ParseError
+from scaffold.evaluate import Evaluator
+from scaffold.models import Document, Finding, Policy, Report, Result, Skipped, Suppression
+from scaffold.registry import Registry
+from scaffold.reports import sorted_findings
+from scaffold.scoring import score
+from scaffold.sources import SourceFile
+from scaffold.suppressions import comment_suppressions, matches
+
+Progress = Callable[[int, int], None]
+
+
+@dataclass(frozen=True)
+class ScanOptions:
+    paths: tuple[Path, ...]
+    inline_ignores: bool = True
+    baseline: Path | None = None
+    today: datetime.date = field(default_factory=datetime.date.today)
+    progress: Progress | None = None
+
+
+def fingerprint(code: str, subject: str | None, content: str) -> str:
+    """Stable across line moves: the code, the subject and the offending line's text."""
+    normalized = " ".join(content.split())
+    digest = hashlib.sha256(f"{code}\0{subject or ''}\0{normalized}".encode("utf-8"))
+    return digest.hexdigest()[:16]
+
+
+class _ExemptionMatcher:
+    def __init__(self, exemption: Exemption):
+        self.exemption = exemption
+        self.paths = None
+        if exemption.paths:
+            import pathspec
+
+            self.paths = pathspec.GitIgnoreSpec.from_lines(list(exemption.paths))
+
+    def applies(self, finding: Finding, document: Document | None) -> bool:
+        e = self.exemption
+        if e.codes and not matches(e.codes, finding.code):
+            return False
+        if self.paths is not None and not (finding.path and self.paths.match_file(finding.path)):
+            return False
+        resource = document.resource if document else None
+        wanted = ((e.kind, "kind"), (e.name, "name"), (e.namespace, "namespace"))
+        for value, attribute in wanted:
+            if value is not None:
+                actual = getattr(resource, attribute, None) if resource else None
+                if attribute == "namespace" and resource and actual is None:
+                    actual = "default"
+                if actual != value:
+                    return False
+        return e.container is None or (document is not None and document.container == e.container)
+
+
+class Scan:
+    def __init__(self, registry: Registry, config: Config, policies: tuple[Policy, ...],
+                 options: ScanOptions):
+        self.registry = registry
+        self.config = config
+        self.policies = policies
+        self.by_code = {policy.code: policy for policy in policies}
+        self.known_codes = [policy.code for policy in registry.policies()]
+        self.options = options
+        self.evaluator = Evaluator(policies, registry.validators, registry.checks,
+                                   registry.check_owners)
+        self.exemptions = [_ExemptionMatcher(e) for e in config.exemptions
+                           if e.expires is None or e.expires > options.today]
+        self.baseline = self._load_baseline()
+        self.results: list[Result] = []
+        self.loose: list[Finding] = []  # findings that belong to no policy x document result
+        self.notes: list[str] = []
+        self.files = 0
+        self.documents = 0
+
+    def _load_baseline(self) -> Counter | None:
+        path = self.options.baseline or self.config.baseline
+        return baseline.load(path) if path else None
+
+    # -- core findings --------------------------------------------------------------------
+
+    def _core(self, code: str, path: str | None, line: int | None, message: str,
+              source: SourceFile | None = None, subject: str | None = None) -> Finding | None:
+        policy = self.by_code.get(code)
+        if policy is None:  # the user ignored it
+            return None
+        finding = Finding(code, policy.severity, policy.category, message, path, line, subject)
+        return self._finalize(finding, None, source, [])
+
+    def _add_core(self, *args: Any, **kwargs: Any) -> None:
+        finding = self._core(*args, **kwargs)
+        if finding is not None:
+            self.loose.append(finding)
+
+    # -- the scan -------------------------------------------------------------------------
+
+    def run(self) -> Report:
+        walk = discover(list(self.options.paths), self.config.root, self.config.exclude)
+        self._report_load_failures()
+        self._report_expired_exemptions()
+        total = len(walk.files)
+        for done, source in enumerate(walk.files, 1):
+            self._scan_file(source)
+            if self.options.progress:
+                self.options.progress(done, total)
+        return self._report(walk.skipped)
+
+    def _report_load_failures(self) -> None:
+        for failure in self.registry.host.failures:
+            self._add_core("CORE003", None, None, failure.message)
+
+    def _report_expired_exemptions(self) -> None:
+        config_path = self._config_path()
+        for e in self.config.exemptions:
+            if e.expires is not None and e.expires <= self.options.today:
+                self._add_core("CORE005", config_path, e.line,
+                               f"exemption {e.index + 1} ({e.reason!r}) expired on "
+                               f"{e.expires.isoformat()} and no longer applies")
+
+    def _config_path(self) -> str | None:
+        if self.config.file is None:
+            return None
+        try:
+            return self.config.file.relative_to(self.config.root.resolve()).as_posix()
+        except ValueError:
+            return self.config.file.as_posix()
+
+    def _parse(self, source: SourceFile) -> tuple[bool, list[Document], ParseError | None]:
+        claimed, documents, error = False, [], None
+        failures_before = len(self.registry.host.failures)
+        for plugin, result in self.registry.host.parse(source):
+            claimed = True
+            if isinstance(result, ParseError):
+                error = error or result
+                continue
+            for document in result:
+                if not isinstance(document, Document) or document.target not in \
+                        self.registry.targets:
+                    self._add_core("CORE003", source.path, None,
+                                   f"plugin {plugin!r} returned {document!r:.80}, not a "
+                                   "Document of a declared target", source)
+                    continue
+                documents.append(document)
+        for failure in self.registry.host.failures[failures_before:]:
+            claimed = True
+            self._add_core("CORE003", source.path, None,
+                           f"plugin {failure.plugin!r} failed on this file: {failure.message}",
+                           source)
+        return claimed, documents, error
+
+    def _scan_file(self, source: SourceFile) -> None:
+        claimed, documents, error = self._parse(source)
+        if not claimed:
+            return
+        self.files += 1
+        self.documents += len(documents)
+        comments = self._comment_suppressions(source)
+        if "CORE001" in self.by_code:
+            findings = []
+            if error is not None:
+                found = self._core("CORE001", source.path, error.line, error.message, source)
+                findings = [found] if found else []
+            self.results.append(Result("CORE001", source.path, None, error is None,
+                                       tuple(findings)))
+        for document in documents:
+            self._check_document_suppressions(document, source)
+            for policy, raw in self.evaluator.evaluate(document, self._check_failed):
+                final = tuple(self._finalize(f, document, source, comments) for f in raw)
+                self.results.append(Result(policy.code, document.path, document.subject,
+                                           not raw, final))
+
+    def _check_failed(self, document: Document, plugin: str, message: str) -> None:
+        self._add_core("CORE003", document.path, document.line,
+                       f"plugin {plugin!r}: {message}", subject=document.subject)
+
+    # -- suppressions ---------------------------------------------------------------------
+
+    def _comment_suppressions(self, source: SourceFile) -> list[Suppression]:
+        try:
+            if "scaffold:" not in source.text:
+                return []
+        except ParseError:
+            return []
+        found, bad = comment_suppressions(source.lines)
+        for problem in bad:
+            self._add_core("CORE002", source.path, problem.line, problem.message, source)
+        for suppression in found:
+            self._check_codes(suppression, source.path, source)
+        if found and not self.options.inline_ignores:
+            self.notes.append(f"{source.path}: {len(found)} inline ignore(s) not honoured "
+                              "(inline ignores are disabled)")
+            return []
+        return found
+
+    def _check_codes(self, suppression: Suppression, path: str, source: SourceFile | None) -> None:
+        for code in suppression.codes:
+            if not any(known.startswith(code) for known in self.known_codes):
+                self._add_core("CORE004", path, suppression.line,
+                               f"inline ignore names {code!r}, which is no policy code", source)
+
+    def _check_document_suppressions(self, document: Document, source: SourceFile) -> None:
+        for suppression in document.suppressions:
+            if suppression.origin != "annotation":
+                continue
+            if not suppression.reason:
+                self._add_core("CORE002", document.path, suppression.line,
+                               f"ignore annotation for {','.join(suppression.codes)} has no "
+                               "reason: write `CODE[,CODE] -- why it is safe`", source,
+                               document.subject)
+            self._check_codes(suppression, document.path, source)
+
+    def _finalize(self, finding: Finding, document: Document | None, source: SourceFile | None,
+                  comments: list[Suppression]) -> Finding:
+        """Fingerprint the finding, then apply inline ignores, exemptions and the baseline."""
+        content = ""
+        if source is not None and finding.line:
+            try:
+                content = source.lines[finding.line - 1]
+            except (ParseError, IndexError):
+                content = ""
+        finding = replace(finding, fingerprint=fingerprint(finding.code, finding.subject, content))
+        how, reason = self._suppression_for(finding, document, comments)
+        if how is None and self.baseline is not None and baseline.absorbed(finding, self.baseline):
+            how, reason = "baseline", "in the baseline"
+        return replace(finding, suppressed=how, suppression_reason=reason) if how else finding
+
+    def _suppression_for(self, finding: Finding, document: Document | None,
+                         comments: list[Suppression]) -> tuple[str | None, str | None]:
+        if self.options.inline_ignores:
+            annotations = document.suppressions if document else ()
+            for suppression in (*comments, *annotations):
+                if suppression.reason and matches(suppression.codes, finding.code) and (
+                        not suppression.applies_to or finding.line in suppression.applies_to):
+                    return ("annotation" if suppression.origin == "annotation" else "inline",
+                            suppression.reason)
+        for matcher in self.exemptions:
+            if matcher.applies(finding, document):
+                return "exemption", matcher.exemption.reason
+        return None, None
+
+    # -- the report -----------------------------------------------------------------------
+
+    def _report(self, skipped: list[Skipped]) -> Report:
+        findings = [f for result in self.results for f in result.findings] + self.loose
+        notes = list(self.notes)
+        if self.files == 0:
+            notes.append("no file to check: nothing was scored")
+        return Report(
+            version=__version__, root=str(self.config.root), files=self.files,
+            documents=self.documents, policies=self.policies, results=tuple(self.results),
+            findings=tuple(sorted_findings(findings)),
+            score=score(self.results, findings, self.by_code), skipped=tuple(skipped),
+            notes=tuple(notes),
+        )
+
+
+def run_scan(registry: Registry, config: Config, policies: Iterable[Policy],
+             options: ScanOptions) -> Report:
+    return Scan(registry, config, tuple(policies), options).run()

@@ -1,0 +1,250 @@
+"""The values that flow through a scan: policies, documents, findings, results, reports.
+
+Every class here is a frozen dataclass with no I/O, so plugins can build and compare them freely
+and reports can be rendered from them deterministically.
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass, field
+from typing import Any, Callable, Iterable, Mapping, NamedTuple
+
+
+class Severity(enum.IntEnum):
+    """How bad a failure is. Ordered, so `--fail-on warning` means `>= WARNING`."""
+
+    INFO = 1
+    WARNING = 2
+    ERROR = 3
+
+    @classmethod
+    def parse(cls, text: str) -> "Severity":
+        return cls[text.upper()]
+
+    def __str__(self) -> str:
+        return self.name.lower()
+
+
+CATEGORIES = ("security", "reliability", "efficiency", "maintainability")
+
+
+@dataclass(frozen=True)
+class Policy:
+    """One rule, loaded from one YAML file under a policy directory."""
+
+    code: str
+    name: str
+    title: str
+    category: str
+    severity: Severity
+    target: str
+    message: str
+    rationale: str
+    remediation: str
+    references: tuple[str, ...]
+    source: str  # the policy file, for error messages and docs
+    schema: Mapping[str, Any] | None = None
+    check: str | None = None
+    params: Mapping[str, Any] = field(default_factory=dict)
+    kinds: tuple[str, ...] = ()  # restrict to these resource kinds, when the target has kinds
+    examples: Mapping[str, str] = field(default_factory=dict)  # {"pass": text, "fail": text}
+    since: str = "0.1.0"
+
+
+@dataclass(frozen=True)
+class Target:
+    """A kind of document a plugin produces, which policies name in their `target` field."""
+
+    name: str
+    title: str
+    example_filename: str  # the file name an embedded policy example is parsed as
+
+
+@dataclass(frozen=True)
+class Violation:
+    """What a code check returns for each problem it sees in one document.
+
+    Give `path` (keys and indexes into `document.data`) to let the engine find the line, or
+    `line` when the check knows it directly. `message` replaces the policy's message; it must
+    never contain a secret in full (see `scaffold.redact`).
+    """
+
+    message: str | None = None
+    path: tuple[str | int, ...] = ()
+    line: int | None = None
+
+
+@dataclass(frozen=True)
+class Check:
+    """A code check contributed by a plugin, named by a policy's `check:` field.
+
+    `params_schema` is the JSON Schema the policy's `params` must satisfy; it is validated when
+    policies are loaded, before any file is read.
+    """
+
+    name: str
+    function: Callable[["Document", Mapping[str, Any]], Iterable[Violation]]
+    params_schema: Mapping[str, Any] = field(default_factory=lambda: {"type": "object"})
+
+
+@dataclass(frozen=True)
+class Resource:
+    """The Kubernetes-style identity of an object, used by exemptions and reports."""
+
+    kind: str
+    name: str
+    namespace: str | None = None
+
+    def __str__(self) -> str:
+        return f"{self.kind}/{self.name}"
+
+
+@dataclass(frozen=True)
+class Suppression:
+    """An inline ignore: a comment or annotation that silences codes at some lines."""
+
+    codes: tuple[str, ...]  # code prefixes; ("*",) is never produced: a code is mandatory
+    reason: str
+    line: int  # where the comment or annotation is
+    applies_to: tuple[int, ...] = ()  # lines it covers; empty means the whole document
+    origin: str = "comment"  # "comment" or "annotation"
+
+
+@dataclass(frozen=True)
+class Document:
+    """One thing policies are evaluated against: a Dockerfile, a Kubernetes object, a container…
+
+    `data` is the JSON-like value schema policies validate. `lines` maps paths into `data` to
+    line numbers. `parsed` is a plugin's own richer object, for its code checks.
+    """
+
+    target: str
+    path: str  # posix path relative to the scan root
+    line: int
+    data: Any
+    lines: "LineIndex"
+    subject: str | None = None  # e.g. "Deployment/web container app"
+    resource: Resource | None = None
+    container: str | None = None
+    suppressions: tuple[Suppression, ...] = ()
+    parsed: Any = None
+
+    def locate(self, path: Iterable[str | int]) -> int:
+        return self.lines.locate(self.data, path) or self.line
+
+
+class LineIndex:
+    """Maps a path into a JSON-like value to the line it was read from.
+
+    Containers are keyed by identity, so a plugin can hand out any sub-object of a parsed file
+    (a container inside a Deployment) and still find lines for it: no copying, no path strings.
+    """
+
+    __slots__ = ("_marks",)
+
+    def __init__(self) -> None:
+        self._marks: dict[int, dict[Any, int]] = {}
+
+    def mark(self, container: Any, key: Any, line: int) -> None:
+        self._marks.setdefault(id(container), {})[key] = line
+
+    def mark_all(self, container: Any, lines: dict[Any, int]) -> None:
+        self._marks[id(container)] = lines
+
+    def locate(self, data: Any, path: Iterable[str | int]) -> int | None:
+        """The line of the deepest element of `path` that has one."""
+        found = None
+        node = data
+        for key in path:
+            line = self._marks.get(id(node), {}).get(key)
+            if line is not None:
+                found = line
+            try:
+                node = node[key]
+            except (KeyError, IndexError, TypeError):
+                break
+        return found
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One problem at one place. `suppressed` says why it no longer counts, if it does not."""
+
+    code: str
+    severity: Severity
+    category: str
+    message: str
+    path: str | None
+    line: int | None
+    subject: str | None = None
+    fingerprint: str = ""
+    suppressed: str | None = None  # "inline", "annotation", "exemption", "baseline"
+    suppression_reason: str | None = None
+
+    @property
+    def active(self) -> bool:
+        return self.suppressed is None
+
+
+class Result(NamedTuple):
+    """The outcome of one policy on one document: passes are kept as well as failures.
+
+    A NamedTuple rather than a dataclass: a large scan makes one per policy and document, and
+    this is the one object on the hot path.
+    """
+
+    code: str
+    path: str
+    subject: str | None
+    passed: bool
+    findings: tuple[Finding, ...] = ()
+
+
+@dataclass(frozen=True)
+class Skipped:
+    """A file the walk saw but did not check, and why (never silent)."""
+
+    path: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class CategoryScore:
+    score: int | None  # None when nothing in the category was evaluated
+    evaluated: int
+    failed: int
+
+
+@dataclass(frozen=True)
+class Score:
+    score: int | None
+    grade: str
+    categories: Mapping[str, CategoryScore]
+
+
+@dataclass(frozen=True)
+class Report:
+    """Everything a renderer needs; rendering it twice gives the same bytes."""
+
+    version: str
+    root: str
+    files: int
+    documents: int
+    policies: tuple[Policy, ...]
+    results: tuple[Result, ...]
+    findings: tuple[Finding, ...]
+    score: Score
+    skipped: tuple[Skipped, ...] = ()
+    notes: tuple[str, ...] = ()
+
+    @property
+    def active_findings(self) -> tuple[Finding, ...]:
+        return tuple(f for f in self.findings if f.active)
+
+    def counts(self) -> dict[str, int]:
+        counts = {str(s): 0 for s in sorted(Severity, reverse=True)}
+        for finding in self.active_findings:
+            counts[str(finding.severity)] += 1
+        counts["suppressed"] = len(self.findings) - len(self.active_findings)
+        return counts

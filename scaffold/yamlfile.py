@@ -1,0 +1,91 @@
+"""YAML with line numbers, at the speed of PyYAML's C parser.
+
+Mappings and sequences are built as plain dicts and lists (what JSON Schema validators and
+renderers want) and their keys' lines are recorded in a `LineIndex` keyed by identity.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import yaml
+
+from scaffold.errors import ParseError
+from scaffold.models import LineIndex
+
+try:
+    _BaseLoader = yaml.CSafeLoader
+except AttributeError:  # PyYAML built without libyaml: slower, same results
+    _BaseLoader = yaml.SafeLoader  # type: ignore[misc]
+
+
+@dataclass(frozen=True)
+class YamlDocument:
+    data: Any
+    line: int  # first line of the document's content
+    lines: LineIndex
+
+
+class _LineLoader(_BaseLoader):  # type: ignore[misc,valid-type]
+    index: LineIndex
+
+
+def _construct_mapping(loader: _LineLoader, node: yaml.MappingNode):
+    data: dict[str, Any] = {}
+    yield data
+    loader.flatten_mapping(node)
+    lines: dict[str, int] = {}
+    for key_node, value_node in node.value:
+        key = loader.construct_object(key_node, deep=False)
+        if not isinstance(key, str):
+            # `on:` and `80:` are read by YAML 1.1 as a bool and an int; keys stay the text
+            # the author wrote, so policies and JSON output see what is in the file.
+            key = key_node.value if isinstance(key_node, yaml.ScalarNode) else str(key)
+        data[key] = loader.construct_object(value_node, deep=False)
+        lines[key] = key_node.start_mark.line + 1
+    loader.index.mark_all(data, lines)
+
+
+def _construct_sequence(loader: _LineLoader, node: yaml.SequenceNode):
+    data: list[Any] = []
+    yield data
+    data.extend(loader.construct_object(child, deep=False) for child in node.value)
+    loader.index.mark_all(data, {i: child.start_mark.line + 1 for i, child in enumerate(node.value)})
+
+
+def _construct_text(loader: _LineLoader, node: yaml.ScalarNode) -> str:
+    # Dates and binary stay text: documents must be JSON-like for schemas and reports.
+    return loader.construct_scalar(node)
+
+
+_LineLoader.add_constructor("tag:yaml.org,2002:map", _construct_mapping)
+_LineLoader.add_constructor("tag:yaml.org,2002:omap", _construct_mapping)
+_LineLoader.add_constructor("tag:yaml.org,2002:seq", _construct_sequence)
+_LineLoader.add_constructor("tag:yaml.org,2002:timestamp", _construct_text)
+_LineLoader.add_constructor("tag:yaml.org,2002:binary", _construct_text)
+_LineLoader.add_constructor("tag:yaml.org,2002:set", _construct_mapping)
+
+
+def load_documents(text: str) -> list[YamlDocument]:
+    """Every document in `text`; raises ParseError with the line and column of a syntax error."""
+    loader = _LineLoader(text)
+    loader.index = LineIndex()
+    documents = []
+    try:
+        while loader.check_node():
+            node = loader.get_node()
+            data = loader.construct_document(node)
+            documents.append(YamlDocument(data, node.start_mark.line + 1, loader.index))
+    except yaml.MarkedYAMLError as error:
+        mark = error.problem_mark or error.context_mark
+        problem = error.problem or error.context or "invalid YAML"
+        if error.context and error.problem:
+            problem = f"{error.context}: {error.problem}"
+        raise ParseError(f"invalid YAML: {problem}", mark.line + 1 if mark else None,
+                         mark.column + 1 if mark else None) from None
+    except yaml.YAMLError as error:
+        raise ParseError(f"invalid YAML: {error}") from None
+    finally:
+        loader.dispose()
+    return documents

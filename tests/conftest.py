@@ -1,0 +1,53 @@
+"""Shared helpers: scan a tree written from a dict, and run the real console script."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from scaffold import api
+
+REPO = Path(__file__).resolve().parent.parent
+SCAFFOLD = Path(sys.executable).parent / "scaffold"
+
+
+def write_tree(root: Path, files: dict[str, str | bytes]) -> Path:
+    for name, content in files.items():
+        path = root / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(content, bytes):
+            path.write_bytes(content)
+        else:
+            path.write_text(textwrap.dedent(content), encoding="utf-8")
+    return root
+
+
+def scan(root: Path, paths=None, config: Path | None = None, isolated: bool = True, **kwargs):
+    """The Report for `paths` (default: root) with the config given, or none."""
+    paths = [Path(p) for p in (paths or [root])]
+    context = api.load_context(paths, config_file=config, isolated=isolated and config is None)
+    return api.check(context, paths, **kwargs)
+
+
+def codes(report, active: bool = True) -> list[str]:
+    return sorted(f.code for f in report.findings if f.active or not active)
+
+
+def run_cli(*args: str, cwd: Path, env: dict | None = None) -> subprocess.CompletedProcess:
+    """The installed `scaffold` console script, as a user or CI runs it."""
+    environment = {**os.environ, "CI": "true", **(env or {})}
+    return subprocess.run([str(SCAFFOLD), *args], cwd=cwd, capture_output=True, text=True,
+                          env=environment, timeout=120)
+
+
+@pytest.fixture
+def tree(tmp_path: Path):
+    """`tree({"Dockerfile": "..."})` writes the files under a fresh directory and returns it."""
+    def make(files: dict[str, str | bytes]) -> Path:
+        return write_tree(tmp_path, files)
+    return make
