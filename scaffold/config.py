@@ -141,7 +141,7 @@ def load_config(path: Path | None, root: Path) -> Config:
     })
     if errors:
         line, message = errors[0]
-        raise ConfigError(message, path=label, line=line)
+        raise ConfigError(message, path=label, line=line or (first_line if lines else None))
     return _build(data, path, lines, label)
 
 

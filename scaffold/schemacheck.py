@@ -3,6 +3,7 @@ with errors that name the file, the line and the field."""
 
 from __future__ import annotations
 
+import difflib
 import json
 from functools import lru_cache
 from importlib import resources
@@ -38,6 +39,30 @@ def _shorten(message: str) -> str:
     return message if len(message) <= _MAX_SHOWN else message[: _MAX_SHOWN - 1] + "…"
 
 
+def _known_keys(schema: dict[str, Any], schema_path: list) -> list[str]:
+    """The properties the schema allows beside an `additionalProperties: false`."""
+    node: Any = schema
+    for part in schema_path[:-1]:
+        try:
+            node = node[part]
+        except (KeyError, IndexError, TypeError):
+            return []
+    return sorted(node.get("properties", {})) if isinstance(node, dict) else []
+
+
+def _unknown_key_errors(schema: dict[str, Any], error: Any, data: Any, path: list,
+                        lines: LineIndex | None) -> list[tuple[int | None, str]]:
+    known = _known_keys(schema, list(error.schema_path))
+    found = []
+    for key in error.kind.unexpected:
+        close = difflib.get_close_matches(str(key), known, n=1)
+        hint = f" (did you mean {close[0]!r}?)" if close else f" (known: {', '.join(known)})"
+        where = field_name([*path, key])
+        line = lines.locate(data, [*path, key]) if lines else None
+        found.append((line, f"{where}: unknown key{hint}"))
+    return found
+
+
 def schema_errors(schema_name: str, data: Any, lines: LineIndex | None = None,
                   hints: dict[str, str] | None = None) -> list[tuple[int | None, str]]:
     """(line, message) for each way `data` breaks the schema, in document order.
@@ -49,9 +74,10 @@ def schema_errors(schema_name: str, data: Any, lines: LineIndex | None = None,
     for error in _validator(schema_name).iter_errors(data):
         path = list(error.instance_path)
         keyword = str(error.schema_path[-1]) if error.schema_path else ""
-        message = (hints or {}).get(keyword) or _shorten(error.message)
         if keyword == "additionalProperties":
-            message = f"unknown field: {_shorten(error.message)}"
+            errors += _unknown_key_errors(bundled_schema(schema_name), error, data, path, lines)
+            continue
+        message = (hints or {}).get(keyword) or _shorten(error.message)
         where = field_name(path)
         line = lines.locate(data, path) if lines else None
         errors.append((line, f"{where}: {message}" if where else message))

@@ -67,6 +67,21 @@ _LineLoader.add_constructor("tag:yaml.org,2002:binary", _construct_text)
 _LineLoader.add_constructor("tag:yaml.org,2002:set", _construct_mapping)
 
 
+def _parse_error(error: yaml.MarkedYAMLError, text: str) -> ParseError:
+    """Point at the problem; at the end of the file, point where the open thing started."""
+    problem = error.problem or error.context or "invalid YAML"
+    if error.context and error.problem:
+        problem = f"{error.context}: {error.problem}"
+    mark = error.problem_mark or error.context_mark
+    at_end = mark is not None and mark.index >= len(text.rstrip())
+    if at_end and error.context_mark is not None:
+        mark = error.context_mark
+        problem += " (still open at the end of the file)"
+    if mark is None:
+        return ParseError(f"invalid YAML: {problem}")
+    return ParseError(f"invalid YAML: {problem}", mark.line + 1, mark.column + 1)
+
+
 def load_documents(text: str) -> list[YamlDocument]:
     """Every document in `text`; raises ParseError with the line and column of a syntax error."""
     loader = _LineLoader(text)
@@ -78,12 +93,7 @@ def load_documents(text: str) -> list[YamlDocument]:
             data = loader.construct_document(node)
             documents.append(YamlDocument(data, node.start_mark.line + 1, loader.index))
     except yaml.MarkedYAMLError as error:
-        mark = error.problem_mark or error.context_mark
-        problem = error.problem or error.context or "invalid YAML"
-        if error.context and error.problem:
-            problem = f"{error.context}: {error.problem}"
-        raise ParseError(f"invalid YAML: {problem}", mark.line + 1 if mark else None,
-                         mark.column + 1 if mark else None) from None
+        raise _parse_error(error, text) from None
     except yaml.YAMLError as error:
         raise ParseError(f"invalid YAML: {error}") from None
     finally:
