@@ -19,10 +19,6 @@ from scaffold.models import LineIndex
 from scaffold.schemacheck import field_name, schema_errors
 from scaffold.yamlfile import load_documents
 
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover - exercised on 3.10 only
-    import tomli as tomllib
 
 YAML_NAMES = (".scaffold.yaml", ".scaffold.yml")
 FAIL_ON = ("error", "warning", "info", "never")
@@ -100,6 +96,10 @@ def _read_yaml(path: Path) -> tuple[Any, LineIndex | None, int]:
 
 
 def _read_toml(path: Path) -> Any:
+    if sys.version_info >= (3, 11):
+        import tomllib
+    else:  # pragma: no cover - exercised on 3.10 only
+        import tomli as tomllib
     try:
         with path.open("rb") as handle:
             table = tomllib.load(handle)

@@ -24,10 +24,16 @@ ENTRY_POINT_GROUP = "scaffold"
 class PluginInfo:
     name: str
     module: str
-    version: str | None
+    distribution: Any  # importlib.metadata.Distribution, or None for directly registered ones
     status: str  # "loaded", "disabled" or "failed"
     hooks: tuple[str, ...] = ()
     error: str | None = None
+
+    @property
+    def version(self) -> str | None:
+        # Read only when asked: parsing package metadata imports the `email` package, which
+        # costs a pre-commit run more than the check itself.
+        return self.distribution.version if self.distribution is not None else None
 
 
 @dataclass(frozen=True)
@@ -71,23 +77,23 @@ class PluginHost:
             if ep.name in seen:  # the same distribution found twice on sys.path
                 continue
             seen.add(ep.name)
-            version = ep.dist.version if ep.dist else None
+            dist = ep.dist
             if ep.name in self._disabled:
-                self._infos[ep.name] = PluginInfo(ep.name, ep.value, version, "disabled")
+                self._infos[ep.name] = PluginInfo(ep.name, ep.value, dist, "disabled")
                 continue
             try:
                 plugin = ep.load()
             except Exception as error:  # a broken plugin must not stop the others
                 message = f"could not load plugin {ep.name!r} ({ep.value}): {describe_exception(error)}"
-                self._infos[ep.name] = PluginInfo(ep.name, ep.value, version, "failed",
+                self._infos[ep.name] = PluginInfo(ep.name, ep.value, dist, "failed",
                                                   error=message)
                 self.failures.append(PluginFailure(ep.name, "load", message))
                 continue
-            self._register(ep.name, plugin, ep.value, version)
+            self._register(ep.name, plugin, ep.value, dist)
 
-    def _register(self, name: str, plugin: Any, module: str, version: str | None) -> None:
+    def _register(self, name: str, plugin: Any, module: str, dist: Any) -> None:
         if name in self._disabled:
-            self._infos[name] = PluginInfo(name, module, version, "disabled")
+            self._infos[name] = PluginInfo(name, module, dist, "disabled")
             return
         try:
             self._pm.register(plugin, name=name)
@@ -95,7 +101,7 @@ class PluginHost:
             raise PluginError(f"plugin {name!r} ({module}) breaks the hook contract: {error}"
                               f" (disable it with --disable-plugin {name})") from None
         hooks = tuple(sorted(impl.name for impl in self._pm.get_hookcallers(plugin) or ()))
-        self._infos[name] = PluginInfo(name, module, version, "loaded", hooks)
+        self._infos[name] = PluginInfo(name, module, dist, "loaded", hooks)
 
     def _check_hook_names(self) -> None:
         """A hookimpl with a misspelt name would silently never run: refuse it at start-up."""

@@ -3,7 +3,6 @@ with errors that name the file, the line and the field."""
 
 from __future__ import annotations
 
-import difflib
 import json
 from functools import lru_cache
 from importlib import resources
@@ -52,6 +51,8 @@ def _known_keys(schema: dict[str, Any], schema_path: list) -> list[str]:
 
 def _unknown_key_errors(schema: dict[str, Any], error: Any, data: Any, path: list,
                         lines: LineIndex | None) -> list[tuple[int | None, str]]:
+    import difflib  # only on the error path
+
     known = _known_keys(schema, list(error.schema_path))
     found = []
     for key in error.kind.unexpected:

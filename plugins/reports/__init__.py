@@ -8,20 +8,32 @@ renders to the same bytes, which keeps CI diffs and caches meaningful.
 
 from __future__ import annotations
 
+from importlib import import_module
+from typing import Callable
+
 from scaffold import hookimpl
+from scaffold.models import Report
 from scaffold.reports import ReportFormat
-from scaffold_plugins.reports import json_report, junit, markdown, sarif, text
+
+
+def _lazy(module: str) -> Callable[[Report], str]:
+    """Import a renderer only when its format is asked for: a pre-commit run that prints
+    text should not pay for XML and SARIF imports."""
+    def render(report: Report) -> str:
+        return import_module(f"scaffold_plugins.reports.{module}").render(report)
+    return render
+
 
 FORMATS = (
-    ReportFormat("text", text.render,
+    ReportFormat("text", _lazy("text"),
                  "Findings grouped by file, one per line, then a summary (the default)."),
-    ReportFormat("json", json_report.render,
+    ReportFormat("json", _lazy("json_report"),
                  "Everything in the report, versioned by `schema_version` (docs/reports.md)."),
-    ReportFormat("sarif", sarif.render,
+    ReportFormat("sarif", _lazy("sarif"),
                  "SARIF 2.1.0, for GitHub code scanning and other SARIF viewers."),
-    ReportFormat("junit", junit.render,
+    ReportFormat("junit", _lazy("junit"),
                  "JUnit XML, one test case per policy and document, for CI test views."),
-    ReportFormat("markdown", markdown.render,
+    ReportFormat("markdown", _lazy("markdown"),
                  "A summary for a pull-request comment or $GITHUB_STEP_SUMMARY."),
 )
 

@@ -1,0 +1,180 @@
+"""Benchmark `scaffold check` against a bare YAML parse of the same files.
+
+    python bench/run.py                       # 2,000 manifests, 200 Dockerfiles, 100 compose
+    python bench/run.py --manifests 5000 --dockerfiles 500 --compose 200 --repeat 5
+
+It generates a synthetic tree under bench/out/ (deterministic: same arguments, same files),
+then reports, as medians over --repeat runs of the real console script:
+- the whole-tree time and documents per second;
+- the one-file time (what a pre-commit hook pays on each commit);
+- the ratio to a bare PyYAML CSafeLoader parse of the same YAML files (in-process, no
+  start-up), which is the floor any YAML-based checker has to stand on.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import yaml
+
+HERE = Path(__file__).resolve().parent
+SCAFFOLD = Path(sys.executable).parent / "scaffold"
+
+DEPLOYMENT = """\
+apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: svc-{n}
+  namespace: team-{team}
+  labels: {{app.kubernetes.io/name: svc-{n}, app.kubernetes.io/part-of: bench}}
+spec:
+  replicas: {replicas}
+  selector:
+    matchLabels: {{app.kubernetes.io/name: svc-{n}}}
+  template:
+    metadata:
+      labels: {{app.kubernetes.io/name: svc-{n}}}
+    spec:
+      securityContext: {{runAsNonRoot: true, runAsUser: 10001}}
+      containers:
+        - name: app
+          image: registry.example.com/svc-{n}:{tag}
+          ports: [{{containerPort: 8080}}]
+          resources:
+            requests: {{cpu: 100m, memory: 128Mi}}
+            limits: {{memory: 256Mi}}
+          livenessProbe: {{httpGet: {{path: /healthz, port: 8080}}}}
+          readinessProbe: {{httpGet: {{path: /ready, port: 8080}}}}
+          env:
+            - {{name: LOG_LEVEL, value: info}}
+            - {{name: PORT, value: "8080"}}
+---
+apiVersion: v1
+kind: Service
+metadata:
+  name: svc-{n}
+  namespace: team-{team}
+spec:
+  selector: {{app.kubernetes.io/name: svc-{n}}}
+  ports: [{{port: 80, targetPort: 8080}}]
+"""
+
+DOCKERFILE = """\
+# syntax=docker/dockerfile:1
+ARG PYTHON_VERSION=3.12
+FROM python:${{PYTHON_VERSION}}-slim AS build
+WORKDIR /src
+COPY requirements.txt .
+RUN pip install --no-cache-dir -r requirements.txt
+COPY . .
+FROM python:{tag}-slim
+WORKDIR /app
+COPY --from=build /src /app
+USER 10001
+HEALTHCHECK CMD ["python", "-c", "import urllib.request; urllib.request.urlopen('http://localhost:8080/healthz')"]
+CMD ["python", "-m", "svc{n}"]
+"""
+
+COMPOSE = """\
+services:
+  app:
+    image: registry.example.com/app-{n}:1.{n}.0
+    read_only: true
+    healthcheck:
+      test: ["CMD", "wget", "-q", "--spider", "http://localhost:8080/healthz"]
+    depends_on:
+      db: {{condition: service_healthy}}
+  db:
+    image: postgres:16.4
+    volumes: [db-data:/var/lib/postgresql/data]
+volumes:
+  db-data: {{}}
+"""
+
+
+def generate(out: Path, manifests: int, dockerfiles: int, compose: int) -> list[Path]:
+    """Write the tree; a tenth of everything has a problem, like a real repository."""
+    if out.exists():
+        shutil.rmtree(out)
+    yaml_files = []
+    for n in range(manifests):
+        path = out / "k8s" / f"team-{n % 20}" / f"svc-{n}.yaml"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tag = "latest" if n % 10 == 0 else f"1.{n}.0"
+        path.write_text(DEPLOYMENT.format(n=n, team=n % 20, replicas=1 + n % 3, tag=tag))
+        yaml_files.append(path)
+    for n in range(dockerfiles):
+        path = out / "services" / f"svc-{n}" / "Dockerfile"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(DOCKERFILE.format(n=n, tag="latest" if n % 10 == 0 else "3.12"))
+    for n in range(compose):
+        path = out / "stacks" / f"stack-{n}" / "compose.yaml"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(COMPOSE.format(n=n))
+        yaml_files.append(path)
+    return yaml_files
+
+
+def bare_parse_seconds(files: list[Path]) -> tuple[float, int]:
+    """Read and parse every YAML file with CSafeLoader: the floor, in-process."""
+    start = time.perf_counter()
+    documents = 0
+    for path in files:
+        documents += sum(1 for _ in yaml.load_all(path.read_text(), Loader=yaml.CSafeLoader))
+    return time.perf_counter() - start, documents
+
+
+def time_cli(args: list[str], cwd: Path) -> tuple[float, dict]:
+    start = time.perf_counter()
+    result = subprocess.run([str(SCAFFOLD), "check", "--format", "json", "--fail-on", "never",
+                             "--isolated", *args], cwd=cwd, capture_output=True, text=True)
+    elapsed = time.perf_counter() - start
+    if result.returncode != 0:
+        raise SystemExit(f"scaffold check failed ({result.returncode}): {result.stderr}")
+    return elapsed, json.loads(result.stdout)
+
+
+def median(values: list[float]) -> float:
+    return statistics.median(values)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--manifests", type=int, default=2000)
+    parser.add_argument("--dockerfiles", type=int, default=200)
+    parser.add_argument("--compose", type=int, default=100)
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--out", type=Path, default=HERE / "out")
+    args = parser.parse_args()
+
+    yaml_files = generate(args.out, args.manifests, args.dockerfiles, args.compose)
+    bare = median([bare_parse_seconds(yaml_files)[0] for _ in range(args.repeat)])
+    runs = [time_cli(["."], args.out) for _ in range(args.repeat)]
+    total = median([elapsed for elapsed, _ in runs])
+    report = runs[0][1]
+    one_file = yaml_files[1].relative_to(args.out)
+    single = median([time_cli([str(one_file)], args.out)[0] for _ in range(max(5, args.repeat))])
+    docker_one = Path("services/svc-1/Dockerfile")
+    single_docker = median([time_cli([str(docker_one)], args.out)[0]
+                            for _ in range(max(5, args.repeat))])
+    documents = report["summary"]["documents"]
+    print(f"tree: {args.manifests} manifests, {args.dockerfiles} Dockerfiles, "
+          f"{args.compose} compose files ({report['summary']['files']} files checked, "
+          f"{documents} documents, {len(report['results'])} policy results)")
+    print(f"scaffold check (whole tree, CLI):  {total:6.2f} s   {documents / total:8.0f} docs/s")
+    print(f"bare CSafeLoader parse (in-process): {bare:6.2f} s")
+    print(f"ratio to the bare parse:            {total / bare:6.2f} x")
+    print(f"one manifest (pre-commit case):     {single:6.3f} s")
+    print(f"one Dockerfile (pre-commit case):   {single_docker:6.3f} s")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
