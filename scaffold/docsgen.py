@@ -57,9 +57,37 @@ def hooks_markdown() -> str:
     out = [HEADER, "# Hook reference", "", inspect.getdoc(hookspecs) or "", ""]
     for name in sorted(n for n in dir(hookspecs) if n.startswith("scaffold_")):
         function = getattr(hookspecs, name)
-        signature = inspect.signature(function)
+        signature = str(inspect.signature(function)).replace("'", "")
         out += [f"## `{name}{signature}`", "", inspect.getdoc(function) or "", ""]
     return "\n".join(out).rstrip("\n") + "\n"
+
+
+def _schema_rows(schema: dict, prefix: str = "") -> list[str]:
+    rows = []
+    required = set(schema.get("required", ()))
+    for key, spec in schema.get("properties", {}).items():
+        spec = spec if isinstance(spec, dict) else {}
+        kind = spec.get("type") or ("one of " + ", ".join(f"`{v}`" for v in spec["enum"])
+                                    if "enum" in spec else "see schema")
+        if "$ref" in spec:
+            kind = spec["$ref"].rsplit("/", 1)[-1]
+        name = f"{prefix}{key}"
+        note = " (required)" if key in required else ""
+        rows.append(f"| `{name}` | {kind}{note} | {spec.get('description', '')} |")
+        item = spec.get("items", {})
+        if isinstance(item, dict) and "properties" in item:
+            rows += _schema_rows(item, f"{name}[].")
+    return rows
+
+
+def schema_markdown(schema_name: str, title: str) -> str:
+    from scaffold.schemacheck import bundled_schema
+
+    schema = bundled_schema(schema_name)
+    out = [HEADER, f"# {title}", "", schema.get("description", ""), "",
+           f"Validated against `scaffold/schemas/{schema_name}`; unknown keys are errors.", "",
+           "| key | type | meaning |", "| --- | --- | --- |", *_schema_rows(schema)]
+    return "\n".join(out) + "\n"
 
 
 def generated(repo: Path) -> dict[Path, str]:
@@ -70,6 +98,12 @@ def generated(repo: Path) -> dict[Path, str]:
     return {
         repo / "docs" / "policies.md": policies_markdown(registry.policies(), profiles),
         repo / "docs" / "hooks.md": hooks_markdown(),
+        repo / "docs" / "config-reference.md": schema_markdown(
+            "config.schema.json", "Configuration reference"),
+        repo / "docs" / "policy-format.md": schema_markdown(
+            "policy.schema.json", "Policy file format"),
+        repo / "docs" / "profile-format.md": schema_markdown(
+            "profile.schema.json", "Profile file format"),
     }
 
 

@@ -1,0 +1,5 @@
+ARG BASE=node
+FROM ${BASE}
+USER 10001
+HEALTHCHECK CMD ["/app/health"]
+CMD ["/app/run"]

@@ -1,0 +1,5 @@
+FROM python:3.12.7-slim
+USER 10001
+RUN id
+USER root
+CMD ["python"]

@@ -1,0 +1,3 @@
+FROM python:3.12.7-slim
+ARG API_TOKEN
+ENV API_TOKEN=${API_TOKEN}

@@ -1,0 +1,11 @@
+#!/usr/bin/env bash
+# Set up everything the tests need from the project's own files, then run them.
+# Idempotent: a second run reuses .venv and only re-installs what changed.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+python3 -m venv .venv
+.venv/bin/python -m pip install --quiet --disable-pip-version-check --upgrade pip
+.venv/bin/python -m pip install --quiet --disable-pip-version-check -e '.[test]'
+
+exec .venv/bin/python -m pytest -q "$@"
