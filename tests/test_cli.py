@@ -197,3 +197,89 @@ def test_python_dash_m_works(tmp_path: Path) -> None:
     result = subprocess.run([sys.executable, "-m", "scaffold", "--version"], capture_output=True,
                             text=True, cwd=tmp_path)
     assert result.returncode == 0 and result.stdout.startswith("scaffold ")
+
+
+def test_malformed_files_are_findings_at_their_line_and_fail_the_gate(tree) -> None:
+    project = tree({
+        "bad.yaml": "apiVersion: v1\nkind: Pod\nmetadata:\n  name: [web\n",
+        "logo.yaml": b"\x89PNG\r\n\x1a\n\x00\x00",
+        "Dockerfile": "",
+        "empty.yaml": "",
+        "crlf/Dockerfile": "FROM python:3.12.7-slim\r\nUSER 10001\r\nRUN cd /app\r\n",
+    })
+    result = run_cli("check", cwd=project)
+    assert result.returncode == 1
+    assert "Traceback" not in result.stdout + result.stderr
+    assert "bad.yaml:4: CORE001 [error] invalid YAML" in result.stdout
+    assert "logo.yaml: CORE001 [error] binary file: expected text" in result.stdout
+    assert "Dockerfile:1: CORE001 [error] Dockerfile has no instructions" in result.stdout
+    assert "crlf/Dockerfile:3: DF006" in result.stdout
+    assert "empty.yaml" not in result.stdout
+
+
+def test_team_policies_from_the_config_need_no_python(tree) -> None:
+    project = tree({
+        ".scaffold.yaml": "policy-paths: [policies]\n",
+        "policies/team-label.yaml": """\
+            code: TEAM001
+            name: team-label
+            title: Workload has no team label
+            category: maintainability
+            severity: warning
+            target: kubernetes.object
+            kinds: [Deployment]
+            message: The workload has no `team` label.
+            rationale: On-call needs to know whom to page.
+            remediation: Add metadata.labels.team.
+            schema:
+              properties:
+                metadata:
+                  required: [labels]
+                  properties:
+                    labels: {required: [team]}
+            """,
+        "policies/profiles/team.yaml": "name: team\ntitle: Team gate\ndescription: ours\n"
+                                       "select: [TEAM]\n",
+        "deploy.yaml": KNOWN_PROBLEMS["k8s/deploy.yaml"],
+        "configmap.yaml": "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: x}\n",
+    })
+    result = run_cli("check", "--profile", "team", "--fail-on", "warning", cwd=project)
+    assert "deploy.yaml:3: TEAM001 [warning] The workload has no `team` label." in result.stdout
+    assert "configmap.yaml" not in result.stdout  # `kinds` restricts it to Deployments
+    assert "KUBE001" not in result.stdout  # the profile selects only TEAM
+    assert result.returncode == 1
+    assert "TEAM001" in run_cli("explain", "TEAM001", cwd=project).stdout
+
+
+def test_dockerfile_inline_ignore_above_an_instruction(tree) -> None:
+    project = tree({"Dockerfile": """\
+        # scaffold: ignore=DF001 -- the base is pinned by the build system
+        FROM python
+        USER 10001
+        """})
+    data = json.loads(run_cli("check", "--format", "json", cwd=project).stdout)
+    (finding,) = [f for f in data["findings"] if f["code"] == "DF001"]
+    assert finding["suppressed"] == "inline" and finding["line"] == 2
+
+
+def test_secrets_are_never_echoed_in_full(tree) -> None:
+    secret = "ghp_abcdefghijklmnopqrstuvwxyz0123456789"
+    project = tree({"Dockerfile": f"FROM python:3.12.7-slim\nENV GITHUB_TOKEN={secret}\n"})
+    for fmt in ("text", "json", "sarif", "junit", "markdown"):
+        result = run_cli("check", "--format", fmt, cwd=project)
+        assert "DF007" in result.stdout and secret not in result.stdout, fmt
+
+
+def test_pre_commit_hook_definition_matches_infrastructure_files() -> None:
+    import re
+
+    import yaml
+
+    (hook,) = yaml.safe_load((REPO / ".pre-commit-hooks.yaml").read_text())
+    assert hook["entry"] == "scaffold check" and hook["require_serial"] is True
+    pattern = re.compile(hook["files"])
+    for name in ("Dockerfile", "api/Dockerfile.prod", "web.dockerfile", "Containerfile",
+                 "k8s/deploy.yaml", "compose.yml", ".dockerignore", "scripts/deploy.sh"):
+        assert pattern.search(name), name
+    for name in ("README.md", "app/main.py"):
+        assert not pattern.search(name), name

@@ -155,7 +155,8 @@ def parse(text: str) -> Dockerfile:
     while (span := reader.next_logical_line()) is not None:
         line, joined = span
         head = _parse_head(joined, line, escape)
-        heredocs = reader.read_heredocs(_heredoc_specs(head, joined), line)
+        specs = _heredoc_specs(head, joined) if "<<" in joined else None
+        heredocs = reader.read_heredocs(specs, line) if specs else ()
         if head.keyword == "FROM":
             stage += 1
         elif stage < 0 and head.keyword != "ARG":
@@ -222,20 +223,26 @@ class _Reader:
                 continue
             start = self.pos
             text, more = self._trim_continuation(first)
-            parts = [text]
-            while more and self.pos < len(lines):
-                raw = lines[self.pos]
-                self.pos += 1
-                stripped = raw.lstrip()
-                # BuildKit drops comment and blank lines inside a continuation.
-                if not stripped or self._is_comment(stripped):
-                    continue
-                text, more = self._trim_continuation(raw)
-                parts.append(text)
-            joined = "".join(parts)
+            if not more:
+                return start, text
+            joined = text + self._continued()
             if joined.strip():
                 return start, joined
         return None
+
+    def _continued(self) -> str:
+        """The lines a trailing escape carries on to, joined the way BuildKit joins them."""
+        lines, parts, more = self.lines, [], True
+        while more and self.pos < len(lines):
+            raw = lines[self.pos]
+            self.pos += 1
+            stripped = raw.lstrip()
+            # BuildKit drops comment and blank lines inside a continuation.
+            if not stripped or self._is_comment(stripped):
+                continue
+            text, more = self._trim_continuation(raw)
+            parts.append(text)
+        return "".join(parts)
 
     def _is_comment(self, stripped: str) -> bool:
         if stripped[0] != "#":
@@ -319,7 +326,7 @@ def _parse_trigger(rest: str, line: int, escape: str) -> _Head:
 def _heredoc_specs(head: _Head, text: str) -> list[tuple[str, bool, bool]]:
     """Heredocs opened on this line: only shell-form RUN and non-JSON COPY/ADD take them."""
     target = head.trigger or head
-    if target.keyword not in _HEREDOC_KEYWORDS or target.exec_form is not None or "<<" not in text:
+    if target.keyword not in _HEREDOC_KEYWORDS or target.exec_form is not None:
         return []
     return [spec for word in split_words(text, heredoc=True) if (spec := parse_heredoc_word(word)) is not None]
 

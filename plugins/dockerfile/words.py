@@ -61,7 +61,7 @@ def unquote(word: str, escape: str = "\\") -> str:
         if "'" not in word and '"' not in word:
             return word
         if len(word) > 1 and word[0] == word[-1] and word[0] in "'\"" and word[0] not in word[1:-1]:
-            return word[1:-1] if word[0] == "'" or "$" not in word else _DQ_ESCAPES[escape].sub(r"\1", word[1:-1])
+            return word[1:-1]  # the common `"simple value"`
     out = []
     for token in _TOKENS[escape].findall(word):
         first = token[0]
