@@ -141,23 +141,34 @@ class LineIndex:
     (a container inside a Deployment) and still find lines for it: no copying, no path strings.
     """
 
-    __slots__ = ("_marks",)
+    __slots__ = ("_marks", "_resolve")
 
-    def __init__(self) -> None:
-        self._marks: dict[int, dict[Any, int]] = {}
+    def __init__(self, resolve: Callable[[Any, Any], int | None] | None = None) -> None:
+        # An entry is a {key: line} dict, or (with `resolve`) a parser's own node, asked for
+        # a key's line only when a finding needs it: most containers never are.
+        self._marks: dict[int, Any] = {}
+        self._resolve = resolve
 
     def mark(self, container: Any, key: Any, line: int) -> None:
         self._marks.setdefault(id(container), {})[key] = line
 
-    def mark_all(self, container: Any, lines: dict[Any, int]) -> None:
+    def mark_all(self, container: Any, lines: Any) -> None:
         self._marks[id(container)] = lines
+
+    def _line(self, container: Any, key: Any) -> int | None:
+        entry = self._marks.get(id(container))
+        if entry is None:
+            return None
+        if isinstance(entry, dict):
+            return entry.get(key)
+        return self._resolve(entry, key) if self._resolve else None
 
     def locate(self, data: Any, path: Iterable[str | int]) -> int | None:
         """The line of the deepest element of `path` that has one."""
         found = None
         node = data
         for key in path:
-            line = self._marks.get(id(node), {}).get(key)
+            line = self._line(node, key)
             if line is not None:
                 found = line
             try:

@@ -1,7 +1,8 @@
 """YAML with line numbers, at the speed of PyYAML's C parser.
 
 Mappings and sequences are built as plain dicts and lists (what JSON Schema validators and
-renderers want) and their keys' lines are recorded in a `LineIndex` keyed by identity.
+renderers want); each is recorded in a `LineIndex` with its YAML node, from which a key's line
+is read only when a finding asks for it.
 """
 
 from __future__ import annotations
@@ -31,27 +32,44 @@ class _LineLoader(_BaseLoader):  # type: ignore[misc,valid-type]
     index: LineIndex
 
 
+_STR_TAG = "tag:yaml.org,2002:str"
+_MERGE_TAG = "tag:yaml.org,2002:merge"
+
+
+def _node_line(node: yaml.Node, key: Any) -> int | None:
+    """The line of `key` in a mapping node, or of item `key` in a sequence node."""
+    if isinstance(node, yaml.SequenceNode):
+        return node.value[key].start_mark.line + 1 if isinstance(key, int) \
+            and 0 <= key < len(node.value) else None
+    for key_node, _ in reversed(node.value):  # the last duplicate key wins, as in the data
+        if isinstance(key_node, yaml.ScalarNode) and key_node.value == key:
+            return key_node.start_mark.line + 1
+    return None
+
+
 def _construct_mapping(loader: _LineLoader, node: yaml.MappingNode):
     data: dict[str, Any] = {}
     yield data
-    loader.flatten_mapping(node)
-    lines: dict[str, int] = {}
+    if any(key.tag == _MERGE_TAG for key, _ in node.value):
+        loader.flatten_mapping(node)
     for key_node, value_node in node.value:
-        key = loader.construct_object(key_node, deep=False)
-        if not isinstance(key, str):
-            # `on:` and `80:` are read by YAML 1.1 as a bool and an int; keys stay the text
-            # the author wrote, so policies and JSON output see what is in the file.
-            key = key_node.value if isinstance(key_node, yaml.ScalarNode) else str(key)
+        if key_node.tag == _STR_TAG:  # the common case, without the constructor's round trip
+            key = key_node.value
+        else:
+            key = loader.construct_object(key_node, deep=False)
+            if not isinstance(key, str):
+                # `on:` and `80:` are read by YAML 1.1 as a bool and an int; keys stay the
+                # text the author wrote, so policies and reports see what is in the file.
+                key = key_node.value if isinstance(key_node, yaml.ScalarNode) else str(key)
         data[key] = loader.construct_object(value_node, deep=False)
-        lines[key] = key_node.start_mark.line + 1
-    loader.index.mark_all(data, lines)
+    loader.index.mark_all(data, node)
 
 
 def _construct_sequence(loader: _LineLoader, node: yaml.SequenceNode):
     data: list[Any] = []
     yield data
     data.extend(loader.construct_object(child, deep=False) for child in node.value)
-    loader.index.mark_all(data, {i: child.start_mark.line + 1 for i, child in enumerate(node.value)})
+    loader.index.mark_all(data, node)
 
 
 def _construct_text(loader: _LineLoader, node: yaml.ScalarNode) -> str:
@@ -85,7 +103,7 @@ def _parse_error(error: yaml.MarkedYAMLError, text: str) -> ParseError:
 def load_documents(text: str) -> list[YamlDocument]:
     """Every document in `text`; raises ParseError with the line and column of a syntax error."""
     loader = _LineLoader(text)
-    loader.index = LineIndex()
+    loader.index = LineIndex(_node_line)
     documents = []
     try:
         while loader.check_node():

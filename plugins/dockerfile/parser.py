@@ -15,7 +15,16 @@ from typing import NamedTuple
 
 from scaffold.errors import ParseError
 
-from .words import SHAPES, expand, extract_flags, parse_heredoc_word, parse_key_values, split_image, split_words, unquote
+from .words import (
+    SHAPES,
+    expand,
+    extract_flags,
+    parse_heredoc_word,
+    parse_key_values,
+    split_image,
+    split_words,
+    unquote,
+)
 
 __all__ = ["Dockerfile", "Heredoc", "Instruction", "Stage", "parse", "parse_key_values", "split_image"]
 
@@ -38,7 +47,14 @@ class Heredoc:
 
 @dataclass(frozen=True, slots=True)
 class Instruction:
-    """One instruction, with its source span kept so findings point at the right lines."""
+    """One instruction, with its source span kept so findings point at the right lines.
+
+    `args` are the words BuildKit hands the instruction: the JSON items in exec form; the one
+    shell command for shell-form RUN/CMD/ENTRYPOINT; whitespace-split words for COPY/ADD/VOLUME/
+    FROM/EXPOSE; the raw (still quoted) words for ENV/LABEL/ARG, whose unquoted key-values are
+    in `pairs`; the whole text for USER/WORKDIR/MAINTAINER/STOPSIGNAL; `("NONE",)` or
+    `("CMD", *command)` for HEALTHCHECK; the trigger's keyword and args for ONBUILD.
+    """
 
     keyword: str  # upper-case
     line: int
@@ -328,10 +344,13 @@ def _heredoc_specs(head: _Head, text: str) -> list[tuple[str, bool, bool]]:
     target = head.trigger or head
     if target.keyword not in _HEREDOC_KEYWORDS or target.exec_form is not None:
         return []
-    return [spec for word in split_words(text, heredoc=True) if (spec := parse_heredoc_word(word)) is not None]
+    words = split_words(text, heredoc=True)
+    return [spec for word in words if (spec := parse_heredoc_word(word)) is not None]
 
 
-def _build(head: _Head, line: int, end: int, heredocs: tuple[Heredoc, ...], stage: int, source: str) -> Instruction:
+def _build(
+    head: _Head, line: int, end: int, heredocs: tuple[Heredoc, ...], stage: int, source: str
+) -> Instruction:
     trigger = head.trigger and _build(head.trigger, line, end, heredocs, stage, source)
     return Instruction(
         head.keyword, line, end, head.value, head.flags, head.exec_form,
@@ -354,6 +373,7 @@ def _global_env(global_args: tuple[Instruction, ...], escape: str) -> dict[str, 
 
 
 def _build_stages(instructions: list[Instruction], env: dict[str, str], escape: str) -> tuple[Stage, ...]:
+    """Group the instructions after each FROM into its stage."""
     groups: list[list[Instruction]] = []
     for instruction in instructions:
         if instruction.keyword == "FROM":
@@ -370,7 +390,10 @@ def _build_stages(instructions: list[Instruction], env: dict[str, str], escape: 
     return tuple(stages)
 
 
-def _stage(index: int, group: list[Instruction], env: dict[str, str], escape: str, names: dict[str, int]) -> Stage:
+def _stage(
+    index: int, group: list[Instruction], env: dict[str, str], escape: str, names: dict[str, int]
+) -> Stage:
+    """One stage; it builds on an earlier stage when its resolved image is that stage's name."""
     from_ = group[0]
     image = from_.args[0]
     resolved = expand(image, env, escape)

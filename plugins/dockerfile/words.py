@@ -18,7 +18,13 @@ _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*|[0-9]")
 _HEREDOC = re.compile(r"(\d*)<<(-?)\s*([^<]*)")
 _FLAG_START = re.compile(r"\s*--")
 _STAGE_NAME = re.compile(r"[a-z][a-z0-9-_.]*")
-_JSON = json.JSONDecoder(parse_constant=lambda name: None)  # Go rejects NaN: not an array of strings
+
+
+def _reject_constant(name: str) -> None:
+    raise ValueError(f"{name} is not JSON")  # Go's decoder refuses NaN/Infinity: shell form
+
+
+_JSON = json.JSONDecoder(parse_constant=_reject_constant)
 
 
 def _word_pattern(escape: str, heredoc: bool) -> re.Pattern[str]:
@@ -28,13 +34,13 @@ def _word_pattern(escape: str, heredoc: bool) -> re.Pattern[str]:
     parts = [plain, "'[^']*'?", f'"(?:[^"{e}]|{e}.)*"?', f"{e}.?"]
     if heredoc:
         parts.insert(0, "<<[ \\t]*")  # BuildKit's lexer keeps `<< EOF` together
-    return re.compile("(?:" + "|".join(parts) + ")+", re.S)
+    return re.compile("(?:" + "|".join(parts) + ")+", re.DOTALL)
 
 
 def _token_pattern(escape: str) -> re.Pattern[str]:
     """The pieces of one word, for quote removal."""
     e = re.escape(escape)
-    return re.compile(f"[^'\"{e}]+|'[^']*'?|\"(?:[^\"{e}]|{e}.)*\"?|{e}.?", re.S)
+    return re.compile(f"[^'\"{e}]+|'[^']*'?|\"(?:[^\"{e}]|{e}.)*\"?|{e}.?", re.DOTALL)
 
 
 _WORDS = {(e, h): _word_pattern(e, h) for e in ("\\", "`") for h in (False, True)}
@@ -216,7 +222,8 @@ _MODIFIERS = (":-", ":+", ":?", "##", "%%", "-", "+", "?", "#", "%", "}")
 
 def _trim_pattern(value: str, pattern: str, op: str) -> str:
     """`${v#p}`, `${v##p}`, `${v%p}`, `${v%%p}` with the shell globs `*` and `?`."""
-    regex = re.compile("".join(".*" if c == "*" else "." if c == "?" else re.escape(c) for c in pattern), re.S)
+    glob = "".join(".*" if c == "*" else "." if c == "?" else re.escape(c) for c in pattern)
+    regex = re.compile(glob, re.DOTALL)
     cuts = range(len(value) + 1)
     if op[0] == "#":
         for i in reversed(cuts) if op == "##" else cuts:
@@ -338,7 +345,7 @@ def _from_or_expose(keyword: str, rest: str, escape: str) -> Shape:
     if keyword == "FROM":
         if len(args) == 3 and args[1].lower() == "as":
             if not _STAGE_NAME.fullmatch(args[2].lower()):
-                raise ValueError(f"invalid name for build stage: {args[2]!r}, it must match [a-z][a-z0-9-_.]*")
+                raise ValueError(f"invalid name for build stage: {args[2]!r} (want [a-z][a-z0-9-_.]*)")
         elif len(args) != 1:
             raise ValueError("FROM requires either one or three arguments: image [AS name]")
     return args, None, ()

@@ -66,7 +66,9 @@ def test_multi_stage_file_stages_and_lines():
     assert parsed.directive("SYNTAX") == "docker/dockerfile:1.7"
     assert parsed.escape == "\\"
     assert [a.line for a in parsed.global_args] == [3, 4]
-    assert [(s.index, s.name, s.line) for s in parsed.stages] == [(0, "builder", 7), (1, "test", 14), (2, None, 17)]
+    assert [(s.index, s.name, s.line) for s in parsed.stages] == [
+        (0, "builder", 7), (1, "test", 14), (2, None, 17),
+    ]  # fmt: skip
     builder, test, final = parsed.stages
     assert builder.image == "${BASE}"
     assert builder.resolved_image == "python:3.12-slim"
@@ -101,7 +103,8 @@ def test_multi_stage_file_instruction_details():
     assert label.pairs == (("org.opencontainers.image.title", "demo app"), ("version", "1.0"))
     assert env.pairs == (("PATH", "/install/bin:$PATH"), ("PYTHONUNBUFFERED", "1"))
     assert (env.line, env.end_line) == (19, 20)
-    assert copy.flag("from") == "builder" and copy.sources == ("/install",) and copy.destination == "/usr/local"
+    assert copy.flag("from") == "builder"
+    assert copy.sources == ("/install",) and copy.destination == "/usr/local"
     assert user.value == "10001:10001"
     assert expose.args == ("8000/tcp", "9090")
     assert health.flags == (("interval", "30s"), ("timeout", "3s"))
@@ -379,6 +382,21 @@ def test_heredoc_after_a_continuation_starts_after_the_last_joined_line():
     assert run.heredocs[0].line == 4 and (run.line, run.end_line) == (2, 5)
 
 
+def test_comment_right_after_a_heredoc_terminator():
+    parsed = df("""
+        FROM alpine
+        RUN <<EOF
+        echo hi
+        EOF
+        # scaffold: ignore=DF001
+        USER app
+    """)
+    assert parsed.comments == ((5, "scaffold: ignore=DF001"),)
+    assert [(i.keyword, i.line, i.end_line) for i in parsed.instructions] == [
+        ("FROM", 1, 1), ("RUN", 2, 4), ("USER", 6, 6),
+    ]  # fmt: skip
+
+
 # --- flags ---------------------------------------------------------------------------------
 
 
@@ -386,7 +404,8 @@ def test_flags_are_ordered_pairs_with_bare_flags_as_none():
     add = only(
         """
         FROM alpine
-        ADD --link --keep-git-dir=true --checksum=sha256:abc --chown="app:app" --exclude=*.md --exclude=.git https://x/a.tgz /a/
+        ADD --link --keep-git-dir=true --checksum=sha256:abc --chown="app:app" \\
+            --exclude=*.md --exclude=.git https://x/a.tgz /a/
         """,
         "ADD",
     )
@@ -411,6 +430,13 @@ def test_flags_only_at_the_start_and_double_dash_ends_them():
     assert insecure.flags == (("security", "insecure"),) and insecure.value == "--also-not"
 
 
+def test_continuation_at_end_of_file_and_lone_escape_lines():
+    parsed = parse("\\\nFROM alpine\nRUN echo a \\\n  \\\n  b \\")
+    from_, run = parsed.instructions
+    assert (from_.line, from_.end_line) == (1, 2)
+    assert run.value == "echo a     b" and (run.line, run.end_line) == (3, 5)
+
+
 # --- exec form vs shell form ---------------------------------------------------------------
 
 
@@ -419,14 +445,16 @@ def test_exec_and_shell_forms():
         FROM alpine
         RUN ["apk", "add", "curl"]
         RUN [not json
+        RUN ["a", NaN]
         CMD ["app", "--port", "80"] trailing
         CMD echo "$HOME"
         ENTRYPOINT []
         SHELL ["/bin/bash", "-o", "pipefail", "-c"]
     """)
-    run_exec, run_shell, cmd_exec, cmd_shell, entry, shell = parsed.instructions[1:]
+    run_exec, run_shell, run_nan, cmd_exec, cmd_shell, entry, shell = parsed.instructions[1:]
     assert run_exec.exec_form == ("apk", "add", "curl") and run_exec.shell is None
     assert run_shell.exec_form is None and run_shell.shell == "[not json"
+    assert run_nan.exec_form is None and run_nan.shell == '["a", NaN]'  # not JSON to Go either
     assert cmd_exec.exec_form == ("app", "--port", "80")  # Docker ignores text after the array
     assert cmd_shell.shell == 'echo "$HOME"' and cmd_shell.args == ('echo "$HOME"',)
     assert entry.exec_form == ()
@@ -625,6 +653,31 @@ def test_arg_substitution_into_from():
     assert parsed.instructions[-2].stage == 4  # an ARG after FROM belongs to that stage
 
 
+@pytest.mark.parametrize(
+    ("args", "image"),
+    [
+        ("ARG V=1.2.3-alpine", "img:${V%%-*}"),
+        ("ARG V=a-b-c", "img:${V%-*}"),
+        ("ARG V=a-b-c", "img:${V##*-}"),
+        ("ARG V=", "img:${V-unset}"),
+        ("ARG V", "img:${V-unset}"),
+        ("ARG A=x", "img:${B:-${A}}"),
+        ("ARG A=x", "img:\\$A"),
+        ("ARG A=x", "'img:$A'"),
+    ],
+)
+def test_arg_expansion_forms(args, image):
+    resolved = parse(f"{args}\nFROM {image}\n").stages[0].resolved_image
+    expected = {
+        "img:${V%%-*}": "img:1.2.3", "img:${V%-*}": "img:a-b", "img:${V##*-}": "img:c",
+        "img:${B:-${A}}": "img:x", "img:\\$A": "img:$A", "'img:$A'": "img:$A",
+    }  # fmt: skip
+    if image == "img:${V-unset}":
+        assert resolved == ("img:" if args == "ARG V=" else "img:unset")
+    else:
+        assert resolved == expected[image]
+
+
 def test_from_scratch_and_previous_stage_alias():
     parsed = df("""
         FROM golang:1.22 AS build
@@ -632,7 +685,7 @@ def test_from_scratch_and_previous_stage_alias():
         FROM BUILD AS final
         COPY --from=build /out /
     """)
-    build, scratch, final = parsed.stages
+    _, scratch, final = parsed.stages
     assert scratch.is_scratch and scratch.base_stage is None
     assert final.base_stage == 0 and final.name == "final"
     assert parsed.stage_by_name("final") is final
@@ -681,7 +734,9 @@ def test_no_instructions_is_an_error(text):
 
 
 def test_crlf_and_stray_carriage_returns():
-    parsed = parse("\ufeff# escape=`\r\nFROM alpine\r\nRUN echo a `\r\n  b\r\nCOPY <<EOF /x\r\nhi\r\nEOF\r\nUSER\tme\r\r\n")
+    text = "\ufeff# escape=`\r\nFROM alpine\r\nRUN echo a `\r\n  b\r\n"
+    text += "COPY <<EOF /x\r\nhi\r\nEOF\r\nUSER\tme\r\r\n"
+    parsed = parse(text)
     assert parsed.escape == "`"
     run, copy, user = parsed.instructions[1:]
     assert run.value == "echo a   b" and (run.line, run.end_line) == (3, 4)
