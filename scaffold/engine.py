@@ -115,6 +115,7 @@ class Scan:
         total = len(walk.files)
         for done, source in enumerate(walk.files, 1):
             self._scan_file(source)
+            source.release()
             if self.options.progress:
                 self.options.progress(done, total)
         return self._report(walk.skipped)

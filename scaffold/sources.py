@@ -57,6 +57,12 @@ class SourceFile:
         except OSError:
             return b""
 
+    def release(self) -> None:
+        """Forget the text and parse: a scan keeps thousands of files, not their contents."""
+        for name in ("raw", "text", "lines"):
+            self.__dict__.pop(name, None)
+        self._yaml = None
+
     def yaml(self) -> list:
         """The file's YAML documents (`scaffold.yamlfile.YamlDocument`), parsed once."""
         if self._yaml is None:
