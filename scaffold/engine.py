@@ -218,10 +218,11 @@ class Scan:
             if suppression.origin != "annotation":
                 continue
             if not suppression.reason:
+                problem = (f"for {','.join(suppression.codes)} has no reason"
+                           if suppression.codes else "names no valid code")
                 self._add_core("CORE002", document.path, suppression.line,
-                               f"ignore annotation for {','.join(suppression.codes)} has no "
-                               "reason: write `CODE[,CODE] -- why it is safe`", source,
-                               document.subject)
+                               f"ignore annotation {problem}: write "
+                               "`CODE[,CODE] -- why it is safe`", source, document.subject)
             self._check_codes(suppression, document.path, source)
 
     def _finalize(self, finding: Finding, document: Document | None, source: SourceFile | None,
