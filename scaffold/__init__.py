@@ -11,11 +11,14 @@ from scaffold.errors import ParseError
 from scaffold.models import (
     Check,
     Document,
+    ExternalRules,
     LineIndex,
     Resource,
     Severity,
     Suppression,
     Target,
+    ToolFinding,
+    ToolRun,
     Violation,
 )
 from scaffold.redact import redact
@@ -28,12 +31,15 @@ hookimpl = pluggy.HookimplMarker("scaffold")
 __all__ = [
     "Check",
     "Document",
+    "ExternalRules",
     "LineIndex",
     "ParseError",
     "Resource",
     "Severity",
     "Suppression",
     "Target",
+    "ToolFinding",
+    "ToolRun",
     "Violation",
     "__version__",
     "annotation_suppression",

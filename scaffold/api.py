@@ -12,7 +12,7 @@ from scaffold.engine import Progress, ScanOptions, run_scan
 from scaffold.errors import UsageError
 from scaffold.models import Report, Severity
 from scaffold.registry import Registry
-from scaffold.selection import Selection, select_policies
+from scaffold.selection import Selection, code_filter, select_policies
 
 
 @dataclass
@@ -58,13 +58,14 @@ def check(context: Context, paths: Iterable[Path], *, select: tuple[str, ...] | 
         ignore=(*config.ignore, *ignore), profile=profile or config.profile,
         severity=config.severity, params=config.params, source=config.source or "config",
     )
-    policies = select_policies(context.registry, selection)
+    codes = code_filter(context.registry, selection)
+    policies = select_policies(context.registry, selection, codes)
     options = ScanOptions(
         paths=tuple(Path(p) for p in (list(paths) or [Path(".")])),
         inline_ignores=config.inline_ignores if inline_ignores is None else inline_ignores,
         baseline=baseline, progress=progress,
     )
-    return run_scan(context.registry, config, policies, options)
+    return run_scan(context.registry, config, policies, options, codes)
 
 
 def gate(report: Report, fail_on: str, min_score: int | None) -> list[str]:

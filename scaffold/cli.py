@@ -163,16 +163,22 @@ def run_policies(args: argparse.Namespace) -> int:
 
         policies = select_policies(registry, Selection(profile=args.profile))
     profiles = [registry.policy_set.profiles[n] for n in sorted(registry.policy_set.profiles)]
+    external = [registry.external[prefix] for prefix in sorted(registry.external)]
     render = describe.policies_json if args.format == "json" else describe.policies_table
-    sys.stdout.write(render(policies, profiles))
+    sys.stdout.write(render(policies, profiles, external))
     return ExitCode.OK
 
 
 def run_explain(args: argparse.Namespace) -> int:
     from scaffold import describe
 
-    policies = _context(args).registry.policy_set.by_code()
+    registry = _context(args).registry
+    policies = registry.policy_set.by_code()
     code = args.code.upper()
+    rules = registry.external_rules_for(code)
+    if code not in policies and rules is not None:
+        sys.stdout.write(describe.explain_external(code, rules))
+        return ExitCode.OK
     if code not in policies:
         near = sorted(c for c in policies if c.startswith(code[:2]))[:8]
         hint = f" (did you mean: {', '.join(near)})" if near else ""

@@ -9,7 +9,7 @@ import json
 import textwrap
 from typing import Iterable
 
-from scaffold.models import Policy
+from scaffold.models import ExternalRules, Policy
 from scaffold.plugins import PluginInfo
 from scaffold.policies import Profile
 
@@ -35,20 +35,42 @@ def profile_dict(profile: Profile) -> dict:
             "select": list(profile.select), "categories": list(profile.categories)}
 
 
-def policies_table(policies: Iterable[Policy], profiles: Iterable[Profile]) -> str:
+def policies_table(policies: Iterable[Policy], profiles: Iterable[Profile],
+                   external: Iterable[ExternalRules] = ()) -> str:
     rows = [[p.code, p.name, str(p.severity), p.category, p.target] for p in policies]
     text = _table(rows, ["CODE", "NAME", "SEVERITY", "CATEGORY", "TARGET"])
     profiles = list(profiles)
     if profiles:
         text += "\nProfiles (--profile NAME):\n"
         text += _table([[p.name, p.title] for p in profiles], ["PROFILE", "TITLE"])
+    external = list(external)
+    if external:
+        text += "\nWrapped tools (their codes select, ignore and explain like ours):\n"
+        text += _table([[f"{r.prefix}…", r.tool, r.title] for r in external],
+                       ["CODES", "TOOL", "TITLE"])
     return text
 
 
-def policies_json(policies: Iterable[Policy], profiles: Iterable[Profile]) -> str:
+def policies_json(policies: Iterable[Policy], profiles: Iterable[Profile],
+                  external: Iterable[ExternalRules] = ()) -> str:
     document = {"policies": [policy_dict(p) for p in policies],
-                "profiles": [profile_dict(p) for p in profiles]}
+                "profiles": [profile_dict(p) for p in profiles],
+                "external": [{"prefix": r.prefix, "tool": r.tool, "title": r.title,
+                              "url": r.url, "category": r.category} for r in external]}
     return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+
+
+def explain_external(code: str, rules: ExternalRules) -> str:
+    """A wrapped tool's code: who reports it and where its documentation is."""
+    return "\n".join([
+        f"{code}: a {rules.tool} rule ({rules.title})",
+        "",
+        f"Documentation: {rules.url.format(code=code)}",
+        f"Reported by the {rules.tool!r} plugin; category {rules.category}. When a native "
+        "policy reports the same problem, scaffold shows only the native finding.",
+        "",
+        f"Silence one occurrence with a comment: # scaffold: ignore={code} -- reason",
+    ]) + "\n"
 
 
 def _indent(text: str) -> str:

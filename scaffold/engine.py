@@ -7,21 +7,40 @@ import hashlib
 from collections import Counter
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any, Callable, Iterable
+from typing import Any, Callable, Iterable, NamedTuple
 
 from scaffold import __version__, baseline
 from scaffold.config import Config, Exemption
 from scaffold.discovery import discover
 from scaffold.errors import ParseError
 from scaffold.evaluate import Evaluator
-from scaffold.models import Document, Finding, Policy, Report, Result, Skipped, Suppression
+from scaffold.models import (
+    Document,
+    Finding,
+    Policy,
+    Report,
+    Result,
+    Severity,
+    Skipped,
+    Suppression,
+    ToolFinding,
+    ToolRun,
+)
 from scaffold.registry import Registry
 from scaffold.reports import sorted_findings
 from scaffold.scoring import score
+from scaffold.selection import CodeFilter
 from scaffold.sources import SourceFile
 from scaffold.suppressions import comment_suppressions, matches
 
 Progress = Callable[[int, int], None]
+
+
+class _RuleInfo(NamedTuple):
+    """What scoring needs to know of a wrapped tool's code (a policy has it built in)."""
+
+    category: str
+    severity: Severity
 
 
 @dataclass(frozen=True)
@@ -69,11 +88,12 @@ class _ExemptionMatcher:
 
 class Scan:
     def __init__(self, registry: Registry, config: Config, policies: tuple[Policy, ...],
-                 options: ScanOptions):
+                 options: ScanOptions, codes: CodeFilter | None = None):
         self.registry = registry
         self.config = config
         self.policies = policies
-        self.by_code = {policy.code: policy for policy in policies}
+        self.codes = codes or CodeFilter()
+        self.by_code: dict[str, Any] = {policy.code: policy for policy in policies}
         self.known_codes = [policy.code for policy in registry.policies()]
         self.options = options
         self.evaluator = Evaluator(policies, registry.validators, registry.checks,
@@ -84,6 +104,7 @@ class Scan:
         self.results: list[Result] = []
         self.loose: list[Finding] = []  # findings that belong to no policy x document result
         self.notes: list[str] = []
+        self.comments: dict[str, list[Suppression]] = {}  # inline ignores, by path
         self.files = 0
         self.documents = 0
 
@@ -118,6 +139,7 @@ class Scan:
             source.release()
             if self.options.progress:
                 self.options.progress(done, total)
+        self._run_tools(walk.files)
         return self._report(walk.skipped)
 
     def _report_load_failures(self) -> None:
@@ -170,6 +192,8 @@ class Scan:
         self.files += 1
         self.documents += len(documents)
         comments = self._comment_suppressions(source)
+        if comments:
+            self.comments[source.path] = comments
         if "CORE001" in self.by_code:
             findings = []
             if error is not None:
@@ -207,9 +231,13 @@ class Scan:
             return []
         return found
 
+    def _is_known(self, code: str) -> bool:
+        return any(known.startswith(code) for known in self.known_codes) or any(
+            code.startswith(prefix) for prefix in self.registry.external)
+
     def _check_codes(self, suppression: Suppression, path: str, source: SourceFile | None) -> None:
         for code in suppression.codes:
-            if not any(known.startswith(code) for known in self.known_codes):
+            if not self._is_known(code):
                 self._add_core("CORE004", path, suppression.line,
                                f"inline ignore names {code!r}, which is no policy code", source)
 
@@ -254,6 +282,60 @@ class Scan:
                 return "exemption", matcher.exemption.reason
         return None, None
 
+    # -- wrapped tools --------------------------------------------------------------------
+
+    def _run_tools(self, files: list[SourceFile]) -> None:
+        failures_before = len(self.registry.host.failures)
+        runs = self.registry.host.run_tools(files, self.config.root)
+        for failure in self.registry.host.failures[failures_before:]:
+            if failure.hook == "scaffold_run_tool":
+                self._add_core("CORE003", None, None,
+                               f"plugin {failure.plugin!r} failed running its tool: "
+                               f"{failure.message}")
+        if not runs:
+            return
+        native = {(f.code, f.path, f.line) for result in self.results for f in result.findings}
+        sources = {source.path: source for source in files}
+        for plugin, run in runs:
+            if not isinstance(run, ToolRun):
+                self._add_core("CORE003", None, None,
+                               f"plugin {plugin!r} returned {run!r:.80}, not a ToolRun")
+                continue
+            self.notes.extend(f"{run.tool}: {note}" for note in run.notes)
+            self._add_tool_results(run, native, sources)
+
+    def _tool_finding(self, found: ToolFinding) -> Finding | None:
+        rules = self.registry.external_rules_for(found.code)
+        category = found.category or (rules.category if rules else "maintainability")
+        if not self.codes.allows(found.code, category):
+            return None
+        severity = self.codes.severity(found.code, found.severity)
+        known = self.by_code.get(found.code)
+        if known is None or severity > known.severity:
+            self.by_code[found.code] = _RuleInfo(category, severity)
+        return Finding(found.code, severity, category, found.message, found.path, found.line)
+
+    def _add_tool_results(self, run: ToolRun, native: set, sources: dict) -> None:
+        """One result per code the tool reported and file it checked, so a tool code failing
+        in one file of a hundred scores like a policy would."""
+        by_code: dict[str, dict[str, list[Finding]]] = {}
+        for found in run.findings:
+            if found.equivalent and (found.equivalent, found.path, found.line) in native:
+                continue  # the native policy already reports this problem here: one finding
+            finding = self._tool_finding(found)
+            if finding is None:
+                continue
+            source = sources.get(found.path)
+            comments = self.comments.get(found.path)
+            if comments is None and source is not None:
+                comments = self._comment_suppressions(source)
+            final = self._finalize(finding, None, source, comments or [])
+            by_code.setdefault(found.code, {}).setdefault(found.path, []).append(final)
+        for code in sorted(by_code):
+            for path in sorted({*run.checked, *by_code[code]}):
+                findings = tuple(by_code[code].get(path, ()))
+                self.results.append(Result(code, path, None, not findings, findings))
+
     # -- the report -----------------------------------------------------------------------
 
     def _report(self, skipped: list[Skipped]) -> Report:
@@ -271,5 +353,5 @@ class Scan:
 
 
 def run_scan(registry: Registry, config: Config, policies: Iterable[Policy],
-             options: ScanOptions) -> Report:
-    return Scan(registry, config, tuple(policies), options).run()
+             options: ScanOptions, codes: CodeFilter | None = None) -> Report:
+    return Scan(registry, config, tuple(policies), options, codes).run()

@@ -11,12 +11,12 @@ finding naming the plugin, and the run goes on with the others.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING, Iterable
+from typing import TYPE_CHECKING, Iterable, Sequence
 
 import pluggy
 
 if TYPE_CHECKING:
-    from scaffold.models import Check, Document, Target
+    from scaffold.models import Check, Document, ExternalRules, Target, ToolRun
     from scaffold.reports import ReportFormat
     from scaffold.sources import SourceFile
 
@@ -71,6 +71,17 @@ def scaffold_report_formats() -> Iterable[ReportFormat]:
     """
 
 
+@hookspec
+def scaffold_external_rules() -> Iterable[ExternalRules]:
+    """Declare the codes a wrapped tool reports, by prefix (hadolint: ``DL``).
+
+    Declared codes can be selected, ignored, given a severity, ignored inline and explained
+    (``scaffold explain DL3008`` links to the rule's documentation), like native codes.
+
+    :return: a list of ``scaffold.ExternalRules``.
+    """
+
+
 # -- scanning: called for every file the walk finds ------------------------------------------
 
 
@@ -86,4 +97,24 @@ def scaffold_parse(source: SourceFile) -> Iterable[Document] | None:
 
     :param source: the file, with ``path`` relative to the scan root.
     :return: a list of ``scaffold.Document``, or ``None``.
+    """
+
+
+# -- tools: called once per scan, after every file was parsed ---------------------------------
+
+
+@hookspec
+def scaffold_run_tool(files: Sequence[SourceFile], root: Path) -> Iterable[ToolRun]:
+    """Run a wrapped tool once over the whole scan (never once per file: tools start slowly).
+
+    Pick the files the tool understands from ``files`` (every file the walk found, with
+    ``path`` relative to ``root``), run it, and return what it found. Findings keep the tool's
+    codes (declare them with ``scaffold_external_rules``); set ``equivalent`` to the native
+    policy code that reports the same problem, and the engine keeps one finding per problem.
+    Inline ignores, exemptions and baselines apply to them like to any finding. When the tool
+    is not installed, return a run with a note that says how to install it, not an error.
+
+    :param files: the files of the scan, in path order.
+    :param root: the folder paths are relative to.
+    :return: a list of ``scaffold.ToolRun`` (usually one).
     """

@@ -89,6 +89,41 @@ class Check:
 
 
 @dataclass(frozen=True)
+class ExternalRules:
+    """The codes a wrapped tool reports (hadolint's `DL…`), declared so that `--select`,
+    `--ignore`, inline ignores and `scaffold explain` know them."""
+
+    prefix: str  # e.g. "DL"
+    tool: str  # e.g. "hadolint"
+    title: str
+    url: str  # documentation of one rule; `{code}` is replaced by the code
+    category: str = "maintainability"
+
+
+@dataclass(frozen=True)
+class ToolFinding:
+    """One finding of a wrapped tool, in the tool's own code (`DL3008`, `SC2086`)."""
+
+    code: str
+    severity: Severity
+    message: str
+    path: str
+    line: int | None
+    equivalent: str | None = None  # the native policy that reports the same problem, if any
+    category: str | None = None  # default: the category of the tool's ExternalRules
+
+
+@dataclass(frozen=True)
+class ToolRun:
+    """What one run of a wrapped tool over the whole scan found."""
+
+    tool: str
+    checked: tuple[str, ...]  # the paths it looked at: a code failing in 1 of 100 scores so
+    findings: tuple[ToolFinding, ...] = ()
+    notes: tuple[str, ...] = ()  # e.g. how to install a missing binary; a file it could not parse
+
+
+@dataclass(frozen=True)
 class Resource:
     """The Kubernetes-style identity of an object, used by exemptions and reports."""
 

@@ -159,6 +159,13 @@ class PluginHost:
     def report_formats(self) -> list[tuple[str, Any]]:
         return self._collect("scaffold_report_formats")
 
+    def external_rules(self) -> list[tuple[str, Any]]:
+        return self._collect("scaffold_external_rules")
+
+    def run_tools(self, files: list[Any], root: Any) -> list[tuple[str, Any]]:
+        return [(name, run) for name, runs in self._call_each("scaffold_run_tool", files=files,
+                                                             root=root) for run in runs]
+
     def parse(self, source: Any) -> Iterator[tuple[str, Any]]:
         """Yield (plugin, documents or ParseError) for each plugin that claims the file.
 

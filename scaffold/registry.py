@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any, Iterable, Mapping
 
 from scaffold.errors import ConfigError, PluginError, PolicyError, UsageError
-from scaffold.models import Check, Policy, Severity, Target
+from scaffold.models import Check, ExternalRules, Policy, Severity, Target
 from scaffold.plugins import PluginHost
 from scaffold.policies import PolicySet, PolicyValidator, Profile, load_policy_set
 from scaffold.reports import ReportFormat
@@ -26,6 +26,21 @@ def _never_called(document: Any, params: Mapping[str, Any]) -> Iterable[Any]:
 
 def core_policy_dir() -> Path:
     return Path(str(resources.files("scaffold_policies").joinpath("core")))
+
+
+def _external_rules(entries: list[tuple[str, ExternalRules]],
+                    policy_set: PolicySet) -> dict[str, ExternalRules]:
+    """prefix -> rules; a prefix may not shadow native codes, or select/ignore would be
+    ambiguous."""
+    rules = {}
+    for plugin, entry in entries:
+        clash = next((p.code for p in policy_set.policies if p.code.startswith(entry.prefix)), None)
+        if clash or entry.prefix in rules:
+            other = clash or f"{rules[entry.prefix].tool}'s codes"
+            raise PluginError(f"plugin {plugin!r} declares the code prefix {entry.prefix!r}, "
+                              f"which {other} already uses")
+        rules[entry.prefix] = entry
+    return rules
 
 
 def _unique(kind: str, entries: list[tuple[str, Any]]) -> dict[str, Any]:
@@ -47,6 +62,7 @@ class Registry:
     check_owners: dict[str, str]  # check name -> plugin name, for failure messages
     formats: dict[str, ReportFormat]
     policy_set: PolicySet
+    external: dict[str, ExternalRules] = field(default_factory=dict)  # prefix -> wrapped tool
     validators: dict[str, Any] = field(default_factory=dict)  # code -> compiled schema
 
     @classmethod
@@ -63,9 +79,14 @@ class Registry:
         directories = [core_policy_dir(), *(Path(d) for _, d in host.policy_dirs()),
                        *extra_policy_dirs]
         policy_set = load_policy_set(directories)
-        registry = cls(host, targets, checks, owners, formats, policy_set)
+        external = _external_rules(host.external_rules(), policy_set)
+        registry = cls(host, targets, checks, owners, formats, policy_set, external)
         registry.validators = registry._validate(policy_set.policies)
         return registry
+
+    def external_rules_for(self, code: str) -> ExternalRules | None:
+        return next((rules for prefix, rules in self.external.items()
+                     if code.startswith(prefix)), None)
 
     def _validate(self, policies: Iterable[Policy]) -> dict[str, Any]:
         checker = PolicyValidator(self.targets, self.checks)

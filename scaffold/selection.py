@@ -1,13 +1,14 @@
-"""Which policies run, at which severity, with which params: profile, then select, then
-ignore, then overrides. Selectors that match no policy are errors, as in ruff."""
+"""Which codes run, at which severity, with which params: profile, then select, then ignore,
+then overrides. One `CodeFilter` decides for policies and for wrapped tools' codes alike.
+Selectors that match no code are errors, as in ruff."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from typing import Mapping
 
 from scaffold.errors import ConfigError, UsageError
-from scaffold.models import Policy
+from scaffold.models import Policy, Severity
 from scaffold.registry import Registry, effective_severity
 from scaffold.suppressions import matches
 
@@ -24,35 +25,60 @@ class Selection:
     source: str = "configuration"  # where select/ignore/params came from, for messages
 
 
-def _check_selectors(selectors: tuple[str, ...], codes: list[str], field: str, extra: set[str],
-                     error: type) -> None:
+@dataclass(frozen=True)
+class CodeFilter:
+    select: tuple[str, ...] | None = None
+    ignore: tuple[str, ...] = ()
+    profile_select: tuple[str, ...] = ()
+    profile_categories: tuple[str, ...] = ()
+    severities: Mapping[str, str] = field(default_factory=dict)
+
+    def allows(self, code: str, category: str) -> bool:
+        if matches(self.ignore, code):
+            return False
+        if code.startswith(ALWAYS_ON_PREFIX):
+            return True
+        if self.profile_select and not matches(self.profile_select, code):
+            return False
+        if self.profile_categories and category not in self.profile_categories:
+            return False
+        return self.select is None or matches(self.select, code)
+
+    def severity(self, code: str, default: Severity) -> Severity:
+        return effective_severity(code, default, self.severities)
+
+
+def _check_selectors(selectors: tuple[str, ...], registry: Registry, field_name: str) -> None:
+    codes = [policy.code for policy in registry.policies()]
+    prefixes = list(registry.external)
     for selector in selectors:
-        if not any(code.startswith(selector) for code in codes) and selector not in extra:
-            raise error(f"{field}: {selector!r} matches no policy code")
+        known = any(code.startswith(selector) for code in codes) or any(
+            selector.startswith(prefix) or prefix.startswith(selector) for prefix in prefixes)
+        if not known:
+            raise UsageError(f"{field_name}: {selector!r} matches no policy code")
+
+
+def code_filter(registry: Registry, selection: Selection) -> CodeFilter:
+    _check_selectors(selection.select or (), registry, "select")
+    _check_selectors(selection.ignore, registry, "ignore")
+    profile = registry.profile(selection.profile) if selection.profile else None
+    return CodeFilter(
+        select=selection.select, ignore=selection.ignore,
+        profile_select=profile.select if profile else (),
+        profile_categories=profile.categories if profile else (),
+        severities={**(profile.severity if profile else {}), **(selection.severity or {})},
+    )
 
 
 def select_policies(registry: Registry, selection: Selection,
-                    external_codes: set[str] = frozenset()) -> tuple[Policy, ...]:
-    """The policies in force. `external_codes` are codes of wrapped tools, also selectable."""
-    all_codes = [policy.code for policy in registry.policies()]
-    _check_selectors(selection.select or (), all_codes, "select", external_codes, UsageError)
-    _check_selectors(selection.ignore, all_codes, "ignore", external_codes, UsageError)
-    profile = registry.profile(selection.profile) if selection.profile else None
-    overrides = {**(profile.severity if profile else {}), **(selection.severity or {})}
+                    codes: CodeFilter | None = None) -> tuple[Policy, ...]:
+    """The policies in force, with the severities and params in force."""
+    codes = codes or code_filter(registry, selection)
     chosen = []
     for policy in registry.policies():
-        always = policy.code.startswith(ALWAYS_ON_PREFIX)
-        if profile and not always:
-            if profile.select and not matches(profile.select, policy.code):
-                continue
-            if profile.categories and policy.category not in profile.categories:
-                continue
-        if selection.select is not None and not always and not matches(selection.select,
-                                                                        policy.code):
+        if not codes.allows(policy.code, policy.category):
             continue
-        if matches(selection.ignore, policy.code):
-            continue
-        severity = effective_severity(policy.code, policy.severity, overrides)
+        severity = codes.severity(policy.code, policy.severity)
         chosen.append(replace(policy, severity=severity) if severity != policy.severity
                       else policy)
     return tuple(_apply_params(registry, chosen, selection))

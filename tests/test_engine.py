@@ -7,7 +7,7 @@ import os
 from pathlib import Path
 
 from conftest import codes, scan, write_tree
-from scaffold import api, baseline
+from scaffold import ExternalRules, Severity, ToolFinding, ToolRun, api, baseline, hookimpl
 
 POD = """\
 apiVersion: v1
@@ -259,3 +259,77 @@ def test_same_input_gives_the_same_bytes(tmp_path: Path) -> None:
     outputs = {fmt: {api.render(context, api.check(context, [tmp_path]), fmt) for _ in range(2)}
                for fmt in context.registry.formats}
     assert all(len(texts) == 1 for texts in outputs.values())
+
+
+# -- wrapped tools --------------------------------------------------------------------------
+
+
+class _Tool:
+    """A tool plugin whose findings are given, to test what the engine does with them."""
+
+    def __init__(self, findings=(), notes=(), raises=False):
+        self.findings, self.notes, self.raises = findings, notes, raises
+
+    @hookimpl
+    def scaffold_external_rules(self):
+        return [ExternalRules("TL", "tool", "A tool", "https://example.com/{code}", "security")]
+
+    @hookimpl
+    def scaffold_run_tool(self, files, root):
+        if self.raises:
+            raise RuntimeError("tool crashed")
+        return [ToolRun("tool", tuple(f.path for f in files), tuple(self.findings),
+                        tuple(self.notes))]
+
+
+def _tool_scan(tmp_path: Path, tool: _Tool, **kwargs):
+    write_tree(tmp_path, {"pod.yaml": POD})
+    context = api.load_context([tmp_path], isolated=True, extra_plugins={"tool": tool})
+    return api.check(context, [tmp_path], **kwargs)
+
+
+def _tool_finding(code="TL001", line=9, equivalent=None):
+    return ToolFinding(code, Severity.WARNING, "tool says so", "pod.yaml", line, equivalent)
+
+
+def test_tool_finding_equivalent_to_a_native_one_is_folded(tmp_path: Path) -> None:
+    report = _tool_scan(tmp_path, _Tool([_tool_finding(equivalent="KUBE001"),
+                                         _tool_finding("TL002", 9, equivalent="KUBE005")]))
+    assert "TL001" not in codes(report)  # KUBE001 reports the same problem at line 9
+    assert "TL002" in codes(report)  # KUBE005 is at another line: a different problem
+
+
+def test_tool_finding_kept_when_the_native_policy_is_ignored(tmp_path: Path) -> None:
+    report = _tool_scan(tmp_path, _Tool([_tool_finding(equivalent="KUBE001")]),
+                        ignore=("KUBE001",))
+    assert "TL001" in codes(report)
+
+
+def test_tool_codes_follow_select_ignore_and_severity(tmp_path: Path) -> None:
+    assert "TL001" not in codes(_tool_scan(tmp_path, _Tool([_tool_finding()]), ignore=("TL",)))
+    assert codes(_tool_scan(tmp_path, _Tool([_tool_finding()]), select=("TL001",))) == ["TL001"]
+    write_tree(tmp_path, {".scaffold.yaml": "severity: {TL001: error}\n"})
+    context = api.load_context([tmp_path], extra_plugins={"tool": _Tool([_tool_finding()])})
+    report = api.check(context, [tmp_path])
+    (finding,) = [f for f in report.findings if f.code == "TL001"]
+    assert str(finding.severity) == "error" and finding.category == "security"
+
+
+def test_tool_notes_reach_the_report(tmp_path: Path) -> None:
+    report = _tool_scan(tmp_path, _Tool(notes=["not installed: pip install tool"]))
+    assert "tool: not installed: pip install tool" in report.notes
+
+
+def test_tool_raising_is_reported(tmp_path: Path) -> None:
+    report = _tool_scan(tmp_path, _Tool(raises=True))
+    assert any(f.code == "CORE003" and "tool crashed" in f.message for f in report.findings)
+    assert "KUBE001" in codes(report)
+
+
+def test_tool_findings_score_against_the_files_it_checked(tmp_path: Path) -> None:
+    write_tree(tmp_path, {f"more/pod{i}.yaml": POD.replace("nginx:latest", "nginx:1.27.2")
+                          for i in range(9)})
+    report = _tool_scan(tmp_path, _Tool([_tool_finding()]), select=("TL",))
+    results = [r for r in report.results if r.code == "TL001"]
+    assert len(results) == 10 and sum(not r.passed for r in results) == 1
+    assert report.score.score == 94  # a warning in 1 of 10 files, not in all of them

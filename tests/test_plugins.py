@@ -118,6 +118,35 @@ def test_hook_scaffold_parse(sample_site: Path, tmp_path: Path) -> None:
     assert "expected key = value" in result.stdout
 
 
+def test_hook_scaffold_external_rules(sample_site: Path, tmp_path: Path) -> None:
+    env = {"PYTHONPATH": str(sample_site)}
+    explained = run_cli("explain", "PYC001", cwd=tmp_path, env=env)
+    assert explained.returncode == 0, explained.stderr
+    assert "a python-compile rule" in explained.stdout
+    assert "https://docs.python.org/3/library/py_compile.html#PYC001" in explained.stdout
+    listing = json.loads(run_cli("policies", "--format", "json", cwd=tmp_path, env=env).stdout)
+    assert {"prefix": "PYC", "tool": "python-compile"}.items() <= listing["external"][0].items()
+    assert run_cli("check", "--select", "PYC", cwd=tmp_path, env=env).returncode == 0
+    assert run_cli("check", "--select", "PYC", cwd=tmp_path).returncode == 2  # not installed
+
+
+def test_hook_scaffold_run_tool(sample_site: Path, tmp_path: Path) -> None:
+    project = write_tree(tmp_path / "project", {
+        "good.py": "x = 1\n",
+        "bad.py": "x = 1\ndef broken(:\n",
+        "ignored.py": "# scaffold: ignore=PYC001 -- generated on purpose\nif True\n",
+        "pod.yaml": POD,
+    })
+    result = run_cli("check", "--format", "json", cwd=project, env={"PYTHONPATH": str(sample_site)})
+    report = json.loads(result.stdout)
+    found = {(f["path"], f["line"], f["code"], f["suppressed"]) for f in report["findings"]
+             if f["code"] == "PYC001"}
+    assert found == {("bad.py", 2, "PYC001", None), ("ignored.py", 2, "PYC001", "inline")}
+    results = {(r["path"], r["passed"]) for r in report["results"] if r["code"] == "PYC001"}
+    assert results == {("bad.py", False), ("good.py", True), ("ignored.py", False)}
+    assert result.returncode == 1
+
+
 def test_every_hook_is_exercised_here() -> None:
     source = Path(__file__).read_text("utf-8")
     for hook in PluginHost.hook_names():

@@ -1,14 +1,31 @@
 """A third-party plugin as a team would write one: it uses only scaffold's public API.
 
 It declares an `ini` target for `*.ini` files, contributes a policy directory with a code-check
-policy and a schema policy, the code check itself, and a report format.
+policy and a schema policy, the code check itself, and a report format. It also wraps a real
+tool, the Python compiler, run once (one process) over every `*.py` file of the scan.
 """
 
 from __future__ import annotations
 
+import re
+import subprocess
+import sys
 from pathlib import Path
 
-from scaffold import Check, Document, LineIndex, ParseError, Target, Violation, hookimpl, redact
+from scaffold import (
+    Check,
+    Document,
+    ExternalRules,
+    LineIndex,
+    ParseError,
+    Severity,
+    Target,
+    ToolFinding,
+    ToolRun,
+    Violation,
+    hookimpl,
+    redact,
+)
 from scaffold.reports import ReportFormat
 
 POLICIES = Path(__file__).with_name("sample_policies")
@@ -58,3 +75,37 @@ def scaffold_parse(source):
         data[key] = value
         lines.mark(data, key, number)
     return [Document("sample.ini", source.path, 1, data, lines, parsed=values)]
+
+
+_COMPILE_ERROR = re.compile(r"^(?P<path>.+):(?P<line>\d+): (?P<message>.*)$")
+_COMPILER = """
+import sys
+for path in sys.argv[1:]:
+    try:
+        compile(open(path, "rb").read(), path, "exec")
+    except SyntaxError as error:
+        print(f"{path}:{error.lineno}: {error.msg}")
+"""
+
+
+@hookimpl
+def scaffold_external_rules():
+    return [ExternalRules("PYC", "python-compile", "Python syntax errors",
+                          "https://docs.python.org/3/library/py_compile.html#{code}",
+                          "reliability")]
+
+
+@hookimpl
+def scaffold_run_tool(files, root):
+    paths = [source.path for source in files if source.name.endswith(".py")]
+    if not paths:
+        return []
+    result = subprocess.run([sys.executable, "-c", _COMPILER, *paths], cwd=root,
+                            capture_output=True, text=True)
+    findings = []
+    for text in result.stdout.splitlines():
+        match = _COMPILE_ERROR.match(text)
+        if match:
+            findings.append(ToolFinding("PYC001", Severity.ERROR, match["message"],
+                                        match["path"], int(match["line"])))
+    return [ToolRun("python-compile", tuple(paths), tuple(findings))]
