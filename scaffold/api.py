@@ -64,6 +64,7 @@ def check(context: Context, paths: Iterable[Path], *, select: tuple[str, ...] | 
         paths=tuple(Path(p) for p in (list(paths) or [Path(".")])),
         inline_ignores=config.inline_ignores if inline_ignores is None else inline_ignores,
         baseline=baseline, progress=progress,
+        profile=context.registry.profile(selection.profile) if selection.profile else None,
     )
     return run_scan(context.registry, config, policies, options, codes)
 

@@ -15,6 +15,7 @@ from scaffold.discovery import discover
 from scaffold.errors import ParseError
 from scaffold.evaluate import Evaluator
 from scaffold.models import (
+    ControlResult,
     Document,
     Finding,
     Policy,
@@ -26,6 +27,7 @@ from scaffold.models import (
     ToolFinding,
     ToolRun,
 )
+from scaffold.policies import Profile
 from scaffold.registry import Registry
 from scaffold.reports import sorted_findings
 from scaffold.scoring import score
@@ -50,6 +52,7 @@ class ScanOptions:
     baseline: Path | None = None
     today: datetime.date = field(default_factory=datetime.date.today)
     progress: Progress | None = None
+    profile: Profile | None = None  # the active profile, for its per-control report
 
 
 def fingerprint(code: str, subject: str | None, content: str) -> str:
@@ -338,6 +341,20 @@ class Scan:
 
     # -- the report -----------------------------------------------------------------------
 
+    def _controls(self, findings: list[Finding]) -> tuple[ControlResult, ...]:
+        profile = self.options.profile
+        if profile is None or not profile.controls:
+            return ()
+        evaluated = {result.code for result in self.results}
+        controls = []
+        for control in sorted(profile.controls):
+            codes = profile.controls[control]
+            failed = sum(1 for f in findings if f.active and matches(codes, f.code))
+            checked = any(matches(codes, code) for code in evaluated)
+            status = "fail" if failed else ("pass" if checked else "n/a")
+            controls.append(ControlResult(control, codes, status, failed))
+        return tuple(controls)
+
     def _report(self, skipped: list[Skipped]) -> Report:
         findings = [f for result in self.results for f in result.findings] + self.loose
         notes = list(self.notes)
@@ -348,7 +365,8 @@ class Scan:
             documents=self.documents, policies=self.policies, results=tuple(self.results),
             findings=tuple(sorted_findings(findings)),
             score=score(self.results, findings, self.by_code), skipped=tuple(skipped),
-            notes=tuple(notes),
+            notes=tuple(notes), profile=self.options.profile.name if self.options.profile
+            else None, controls=self._controls(findings),
         )
 
 

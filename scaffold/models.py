@@ -270,6 +270,16 @@ class Score:
 
 
 @dataclass(frozen=True)
+class ControlResult:
+    """One control of the active profile (a CIS benchmark section, say) and how it fared."""
+
+    control: str
+    codes: tuple[str, ...]  # the codes (or prefixes) that check it
+    status: str  # "pass", "fail", or "n/a" when none of its codes was evaluated
+    failed: int  # active findings of those codes
+
+
+@dataclass(frozen=True)
 class Report:
     """Everything a renderer needs; rendering it twice gives the same bytes."""
 
@@ -283,6 +293,8 @@ class Report:
     score: Score
     skipped: tuple[Skipped, ...] = ()
     notes: tuple[str, ...] = ()
+    profile: str | None = None
+    controls: tuple[ControlResult, ...] = ()  # when the profile maps controls to codes
 
     @property
     def active_findings(self) -> tuple[Finding, ...]:

@@ -333,3 +333,26 @@ def test_tool_findings_score_against_the_files_it_checked(tmp_path: Path) -> Non
     results = [r for r in report.results if r.code == "TL001"]
     assert len(results) == 10 and sum(not r.passed for r in results) == 1
     assert report.score.score == 94  # a warning in 1 of 10 files, not in all of them
+
+
+def test_profile_controls_are_reported_per_control(tmp_path: Path) -> None:
+    write_tree(tmp_path, {
+        ".scaffold.yaml": "policy-paths: [policies]\nprofile: bench\n",
+        "policies/profiles/bench.yaml": """\
+            name: bench
+            title: A benchmark
+            description: maps controls to codes
+            controls:
+              "1.1": [KUBE001]
+              "1.2": [KUBE003]
+              "2.1": [DF]
+            """,
+        "pod.yaml": POD,
+    })
+    report = scan(tmp_path, config=tmp_path / ".scaffold.yaml")
+    assert report.profile == "bench"
+    assert [(c.control, c.status, c.failed) for c in report.controls] == [
+        ("1.1", "fail", 1), ("1.2", "pass", 0), ("2.1", "n/a", 0)]
+    context = api.load_context([tmp_path], config_file=tmp_path / ".scaffold.yaml")
+    assert "Controls of profile bench:" in api.render(context, report, "text")
+    assert "| 1.1 | fail | 1 |" in api.render(context, report, "markdown")

@@ -55,6 +55,9 @@ def to_dict(report: Report) -> dict[str, Any]:
         "skipped": [{"path": s.path, "reason": s.reason}
                     for s in sorted(report.skipped, key=lambda s: (s.path, s.reason))],
         "notes": list(report.notes),  # in the order the engine noted them
+        "profile": report.profile,
+        "controls": [{"control": c.control, "status": c.status, "failed": c.failed,
+                      "codes": list(c.codes)} for c in report.controls],
     }
 
 

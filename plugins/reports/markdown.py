@@ -21,6 +21,7 @@ def render(report: Report) -> str:
     lines = [_heading(report), "", _checked(report), "",
              *_counts_table(report), "",
              *_categories_table(report), "",
+             *_controls_table(report),
              *_findings_table(report),
              *_notes(report)]
     return "\n".join(lines) + "\n"
@@ -56,6 +57,17 @@ def _categories_table(report: Report) -> list[str]:
             rows.append(f"| {name} | {category.score} | {category.failed} | "
                         f"{category.evaluated} |")
     return rows
+
+
+def _controls_table(report: Report) -> list[str]:
+    """Per control of the profile (CIS sections...), only when the profile maps them."""
+    if not report.controls:
+        return []
+    rows = [f"**Controls of profile `{report.profile}`**", "",
+            "| Control | Status | Findings | Codes |", "| --- | --- | ---: | --- |"]
+    rows += [f"| {escape_cell(c.control)} | {c.status} | {c.failed} | "
+             f"{', '.join(_code(code) for code in c.codes)} |" for c in report.controls]
+    return rows + [""]
 
 
 def _findings_table(report: Report) -> list[str]:

@@ -55,6 +55,11 @@ def _summary(report: Report) -> list[str]:
         lines.append(f"Suppressed {_plural(counts['suppressed'], 'finding')} "
                      "(not counted in the score).")
     lines.extend(_score_lines(report))
+    if report.controls:
+        width = max(len(c.control) for c in report.controls)
+        lines.append(f"Controls of profile {report.profile}:")
+        lines.extend(f"  {c.control:<{width}}  {c.status:<4}  {', '.join(c.codes)}"
+                     for c in report.controls)
     if report.notes:
         lines.append("Notes:")
         lines.extend(f"  {note}" for note in report.notes)

@@ -187,7 +187,7 @@ def test_text_keeps_a_multiline_message_under_its_location():
 def test_json_shape():
     data = json.loads(json_report.render(make_report()))
     assert list(data) == ["schema_version", "tool", "root", "summary", "findings", "results",
-                          "policies", "skipped", "notes"]
+                          "policies", "skipped", "notes", "profile", "controls"]
     assert data["schema_version"] == REPORT_SCHEMA_VERSION
     assert data["tool"] == {"name": "scaffold", "version": "0.1.0"}
     assert data["root"] == "/srv/repo"
