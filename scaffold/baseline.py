@@ -7,6 +7,7 @@ finding: a second identical violation added later is reported.
 
 from __future__ import annotations
 
+import hashlib
 import json
 from collections import Counter
 from pathlib import Path
@@ -16,6 +17,13 @@ from scaffold.errors import ConfigError
 from scaffold.models import Finding
 
 BASELINE_VERSION = 1
+
+
+def fingerprint(code: str, subject: str | None, content: str) -> str:
+    """Stable across line moves: the code, the subject and the offending line's text."""
+    normalized = " ".join(content.split())
+    digest = hashlib.sha256(f"{code}\0{subject or ''}\0{normalized}".encode("utf-8"))
+    return digest.hexdigest()[:16]
 
 
 def _key(item: dict | Finding) -> tuple:

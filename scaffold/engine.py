@@ -3,15 +3,15 @@
 from __future__ import annotations
 
 import datetime
-import hashlib
 from collections import Counter
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Callable, Iterable, NamedTuple
 
 from scaffold import __version__, baseline
-from scaffold.config import Config, Exemption
+from scaffold.config import Config
 from scaffold.discovery import discover
+from scaffold.exemptions import ExemptionMatcher
 from scaffold.errors import ParseError
 from scaffold.evaluate import Evaluator
 from scaffold.models import (
@@ -55,40 +55,6 @@ class ScanOptions:
     profile: Profile | None = None  # the active profile, for its per-control report
 
 
-def fingerprint(code: str, subject: str | None, content: str) -> str:
-    """Stable across line moves: the code, the subject and the offending line's text."""
-    normalized = " ".join(content.split())
-    digest = hashlib.sha256(f"{code}\0{subject or ''}\0{normalized}".encode("utf-8"))
-    return digest.hexdigest()[:16]
-
-
-class _ExemptionMatcher:
-    def __init__(self, exemption: Exemption):
-        self.exemption = exemption
-        self.paths = None
-        if exemption.paths:
-            import pathspec
-
-            self.paths = pathspec.GitIgnoreSpec.from_lines(list(exemption.paths))
-
-    def applies(self, finding: Finding, document: Document | None) -> bool:
-        e = self.exemption
-        if e.codes and not matches(e.codes, finding.code):
-            return False
-        if self.paths is not None and not (finding.path and self.paths.match_file(finding.path)):
-            return False
-        resource = document.resource if document else None
-        wanted = ((e.kind, "kind"), (e.name, "name"), (e.namespace, "namespace"))
-        for value, attribute in wanted:
-            if value is not None:
-                actual = getattr(resource, attribute, None) if resource else None
-                if attribute == "namespace" and resource and actual is None:
-                    actual = "default"
-                if actual != value:
-                    return False
-        return e.container is None or (document is not None and document.container == e.container)
-
-
 class Scan:
     def __init__(self, registry: Registry, config: Config, policies: tuple[Policy, ...],
                  options: ScanOptions, codes: CodeFilter | None = None):
@@ -101,7 +67,7 @@ class Scan:
         self.options = options
         self.evaluator = Evaluator(policies, registry.validators, registry.checks,
                                    registry.check_owners)
-        self.exemptions = [_ExemptionMatcher(e) for e in config.exemptions
+        self.exemptions = [ExemptionMatcher(e) for e in config.exemptions
                            if e.expires is None or e.expires > options.today]
         self.baseline = self._load_baseline()
         self.results: list[Result] = []
@@ -265,7 +231,7 @@ class Scan:
                 content = source.lines[finding.line - 1]
             except (ParseError, IndexError):
                 content = ""
-        finding = replace(finding, fingerprint=fingerprint(finding.code, finding.subject, content))
+        finding = replace(finding, fingerprint=baseline.fingerprint(finding.code, finding.subject, content))
         how, reason = self._suppression_for(finding, document, comments)
         if how is None and self.baseline is not None and baseline.absorbed(finding, self.baseline):
             how, reason = "baseline", "in the baseline"
