@@ -102,14 +102,37 @@ class Scan:
         walk = discover(list(self.options.paths), self.config.root, self.config.exclude)
         self._report_load_failures()
         self._report_expired_exemptions()
-        total = len(walk.files)
-        for done, source in enumerate(walk.files, 1):
-            self._scan_file(source)
+        files = list(walk.files)
+        seen = {source.path for source in files}
+        unclaimed: set[str] = set()
+        for done, source in enumerate(files, 1):  # grows as files refer to others
+            if not self._scan_file(source):
+                unclaimed.add(source.path)
             source.release()
+            files.extend(self._referenced(source, seen, unclaimed))
             if self.options.progress:
-                self.options.progress(done, total)
-        self._run_tools(walk.files)
+                self.options.progress(done, len(files))
+        self._run_tools(files)
         return self._report(walk.skipped)
+
+    def _referenced(self, source: SourceFile, seen: set[str],
+                    unclaimed: set[str]) -> list[SourceFile]:
+        """Files `source` names with a kind, to scan as that kind: unseen ones, and seen
+        ones no plugin claimed by their name. Never outside the root."""
+        found = []
+        root = self.config.root.resolve()
+        for path, kind in source.references:
+            try:
+                relative = path.resolve().relative_to(root).as_posix()
+            except ValueError:
+                continue
+            if not path.is_file() or (relative in seen and relative not in unclaimed):
+                continue
+            seen.add(relative)
+            unclaimed.discard(relative)
+            found.append(SourceFile(path, relative, kind))
+        source.references.clear()
+        return found
 
     def _report_load_failures(self) -> None:
         for failure in self.registry.host.failures:
@@ -154,10 +177,11 @@ class Scan:
                            source)
         return claimed, documents, error
 
-    def _scan_file(self, source: SourceFile) -> None:
+    def _scan_file(self, source: SourceFile) -> bool:
+        """Scan one file; False when no plugin claims it."""
         claimed, documents, error = self._parse(source)
         if not claimed:
-            return
+            return False
         self.files += 1
         self.documents += len(documents)
         comments = self._comment_suppressions(source)
@@ -176,6 +200,7 @@ class Scan:
                 final = tuple(self._finalize(f, document, source, comments) for f in raw)
                 self.results.append(Result(policy.code, document.path, document.subject,
                                            not raw, final))
+        return True
 
     def _check_failed(self, document: Document, plugin: str, message: str) -> None:
         self._add_core("CORE003", document.path, document.line,

@@ -95,6 +95,10 @@ def scaffold_parse(source: SourceFile) -> Iterable[Document] | None:
     engine reports it as ``CORE001`` at that line. Return an empty list for a file that is
     yours and holds nothing to check.
 
+    A file that names another one of a known kind (a compose file's ``build.dockerfile``)
+    calls ``source.refer(path, kind)``: the engine then parses that file too, with
+    ``source.kind`` set to ``kind``, so a plugin can claim files whose name does not tell.
+
     :param source: the file, with ``path`` relative to the scan root.
     :return: a list of ``scaffold.Document``, or ``None``.
     """

@@ -14,11 +14,20 @@ class SourceFile:
     """A file under the scan root. Reading is lazy: a plugin that only looks at the name
     costs nothing, and the text and YAML parse are shared by every plugin that asks."""
 
-    def __init__(self, abspath: Path, relpath: str):
+    def __init__(self, abspath: Path, relpath: str, kind: str | None = None):
         self.abspath = abspath
         self.path = relpath  # posix, relative to the scan root: what reports show
         self.name = abspath.name
+        # What another file says this one is (compose's `build.dockerfile: ci/app.build`),
+        # for files whose name does not tell.
+        self.kind = kind
+        self.references: list[tuple[Path, str]] = []
         self._yaml: list | ParseError | None = None
+
+    def refer(self, path: str | Path, kind: str) -> None:
+        """Note that this file names another one of a kind (relative paths are relative to
+        this file's folder): the engine checks it too, even when its name does not tell."""
+        self.references.append((self.abspath.parent / path, kind))
 
     def __repr__(self) -> str:
         return f"SourceFile({self.path!r})"
