@@ -10,7 +10,7 @@ from pathlib import Path
 import jsonschema
 import pytest
 
-from conftest import REPO, run_cli, write_tree
+from conftest import REPO, SCAFFOLD, run_cli, write_tree
 
 SARIF_SCHEMA = Path(os.environ.get("SCAFFOLD_SARIF_SCHEMA",
                                    REPO.parent / "shared" / "schemas" / "sarif-schema-2.1.0.json"))
@@ -283,3 +283,33 @@ def test_pre_commit_hook_definition_matches_infrastructure_files() -> None:
         assert pattern.search(name), name
     for name in ("README.md", "app/main.py"):
         assert not pattern.search(name), name
+
+
+def test_progress_bar_only_on_a_terminal(tree) -> None:
+    import os
+    import pty
+    import subprocess
+
+    project = tree({f"k8s/pod{i}.yaml": "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: x}\n"
+                    for i in range(60)})
+    environment = {k: v for k, v in os.environ.items() if k != "CI"}
+    leader, follower = pty.openpty()
+    try:
+        result = subprocess.run([str(SCAFFOLD), "check"], cwd=project, stdout=subprocess.PIPE,
+                                stderr=follower, env=environment, timeout=60)
+        os.close(follower)
+        shown = b""
+        while True:
+            try:
+                chunk = os.read(leader, 4096)
+            except OSError:
+                break
+            if not chunk:
+                break
+            shown += chunk
+    finally:
+        os.close(leader)
+    assert result.returncode == 0
+    assert b"60/60 files" in shown and b"\r" in shown
+    piped = run_cli("check", cwd=project, env={"CI": ""})
+    assert "files" not in piped.stderr  # not a terminal: no bar
