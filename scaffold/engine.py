@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import re
 from collections import Counter
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -55,6 +56,12 @@ class ScanOptions:
     profile: Profile | None = None  # the active profile, for its per-control report
 
 
+def _natural(text: str) -> list:
+    """`4.2` before `4.10`: control ids sort by their numbers."""
+    return [(0, int(part), "") if part.isdigit() else (1, 0, part)
+            for part in re.split(r"(\d+)", text) if part]
+
+
 class Scan:
     def __init__(self, registry: Registry, config: Config, policies: tuple[Policy, ...],
                  options: ScanOptions, codes: CodeFilter | None = None):
@@ -103,22 +110,23 @@ class Scan:
         self._report_load_failures()
         self._report_expired_exemptions()
         files = list(walk.files)
-        seen = {source.path for source in files}
-        unclaimed: set[str] = set()
+        self._by_path = {source.path: source for source in files}
+        self._unclaimed: set[str] = set()
+        self._scanned: set[str] = set()
         for done, source in enumerate(files, 1):  # grows as files refer to others
             if not self._scan_file(source):
-                unclaimed.add(source.path)
+                self._unclaimed.add(source.path)
+            self._scanned.add(source.path)
             source.release()
-            files.extend(self._referenced(source, seen, unclaimed))
+            files.extend(self._referenced(source))
             if self.options.progress:
                 self.options.progress(done, len(files))
         self._run_tools(files)
         return self._report(walk.skipped)
 
-    def _referenced(self, source: SourceFile, seen: set[str],
-                    unclaimed: set[str]) -> list[SourceFile]:
-        """Files `source` names with a kind, to scan as that kind: unseen ones, and seen
-        ones no plugin claimed by their name. Never outside the root."""
+    def _referenced(self, source: SourceFile) -> list[SourceFile]:
+        """Files `source` names with a kind, to scan as that kind: new ones, ones still in the
+        queue, and ones no plugin claimed by their name. Never outside the root."""
         found = []
         root = self.config.root.resolve()
         for path, kind in source.references:
@@ -126,11 +134,17 @@ class Scan:
                 relative = path.resolve().relative_to(root).as_posix()
             except ValueError:
                 continue
-            if not path.is_file() or (relative in seen and relative not in unclaimed):
+            existing = self._by_path.get(relative)
+            if existing is not None and (existing.kind or relative in self._scanned and
+                                         relative not in self._unclaimed):
+                continue  # already known as some kind, or claimed by its name
+            if existing is not None and relative not in self._scanned:
+                existing.kind = kind  # still ahead in the queue
                 continue
-            seen.add(relative)
-            unclaimed.discard(relative)
-            found.append(SourceFile(path, relative, kind))
+            if path.is_file():
+                self._unclaimed.discard(relative)
+                self._by_path[relative] = SourceFile(path, relative, kind)
+                found.append(self._by_path[relative])
         source.references.clear()
         return found
 
@@ -338,7 +352,7 @@ class Scan:
             return ()
         evaluated = {result.code for result in self.results}
         controls = []
-        for control in sorted(profile.controls):
+        for control in sorted(profile.controls, key=_natural):
             codes = profile.controls[control]
             failed = sum(1 for f in findings if f.active and matches(codes, f.code))
             checked = any(matches(codes, code) for code in evaluated)

@@ -77,6 +77,17 @@ def _construct_text(loader: _LineLoader, node: yaml.ScalarNode) -> str:
     return loader.construct_scalar(node)
 
 
+def _construct_local_tag(loader: _LineLoader, node: yaml.Node) -> Any:
+    """Application tags (Compose's `!reset`/`!override`, CloudFormation's `!Ref`, GitLab's
+    `!reference`) are valid YAML: read the value underneath as plain data."""
+    if isinstance(node, yaml.MappingNode):
+        return _construct_mapping(loader, node)
+    if isinstance(node, yaml.SequenceNode):
+        return _construct_sequence(loader, node)
+    return loader.construct_scalar(node)
+
+
+_LineLoader.add_constructor(None, _construct_local_tag)
 _LineLoader.add_constructor("tag:yaml.org,2002:map", _construct_mapping)
 _LineLoader.add_constructor("tag:yaml.org,2002:omap", _construct_mapping)
 _LineLoader.add_constructor("tag:yaml.org,2002:seq", _construct_sequence)

@@ -27,10 +27,12 @@ def write_tree(root: Path, files: dict[str, str | bytes]) -> Path:
     return root
 
 
-def scan(root: Path, paths=None, config: Path | None = None, isolated: bool = True, **kwargs):
+def scan(root: Path, paths=None, config: Path | None = None, isolated: bool = True,
+         disabled: tuple[str, ...] = (), **kwargs):
     """The Report for `paths` (default: root) with the config given, or none."""
     paths = [Path(p) for p in (paths or [root])]
-    context = api.load_context(paths, config_file=config, isolated=isolated and config is None)
+    context = api.load_context(paths, config_file=config, isolated=isolated and config is None,
+                               disabled=disabled)
     return api.check(context, paths, **kwargs)
 
 

@@ -279,7 +279,8 @@ def test_pre_commit_hook_definition_matches_infrastructure_files() -> None:
     assert hook["entry"] == "scaffold check" and hook["require_serial"] is True
     pattern = re.compile(hook["files"])
     for name in ("Dockerfile", "api/Dockerfile.prod", "web.dockerfile", "Containerfile",
-                 "k8s/deploy.yaml", "compose.yml", ".dockerignore", "scripts/deploy.sh"):
+                 "k8s/deploy.yaml", "compose.yml", ".dockerignore", "scripts/deploy.sh",
+                 "api/Dockerfile.dockerignore"):
         assert pattern.search(name), name
     for name in ("README.md", "app/main.py"):
         assert not pattern.search(name), name

@@ -356,3 +356,29 @@ def test_profile_controls_are_reported_per_control(tmp_path: Path) -> None:
     context = api.load_context([tmp_path], config_file=tmp_path / ".scaffold.yaml")
     assert "Controls of profile bench:" in api.render(context, report, "text")
     assert "| 1.1 | fail | 1 |" in api.render(context, report, "markdown")
+
+
+class _Referrer:
+    """Claims `*.refs` files, each line naming a Dockerfile with an unusual name."""
+
+    @hookimpl
+    def scaffold_parse(self, source):
+        if not source.name.endswith(".refs"):
+            return None
+        for line in source.lines:
+            if line.strip():
+                source.refer(line.strip(), "dockerfile")
+        return []
+
+
+def test_files_referred_to_are_checked_as_their_kind(tmp_path: Path) -> None:
+    write_tree(tmp_path, {
+        "build.refs": "ci/app.build\n../outside.build\nmissing.build\n",
+        "ci/app.build": "FROM python:latest\nUSER 10001\n",
+        "b.refs": "ci/app.build\n",  # named twice: checked once
+    })
+    (tmp_path.parent / "outside.build").write_text("FROM python:latest\n")
+    context = api.load_context([tmp_path], isolated=True, extra_plugins={"refs": _Referrer()})
+    report = api.check(context, [tmp_path])
+    found = [(f.path, f.line) for f in report.findings if f.code == "DF001"]
+    assert found == [("ci/app.build", 1)]  # and never outside the root

@@ -125,7 +125,8 @@ def test_hook_scaffold_external_rules(sample_site: Path, tmp_path: Path) -> None
     assert "a python-compile rule" in explained.stdout
     assert "https://docs.python.org/3/library/py_compile.html#PYC001" in explained.stdout
     listing = json.loads(run_cli("policies", "--format", "json", cwd=tmp_path, env=env).stdout)
-    assert {"prefix": "PYC", "tool": "python-compile"}.items() <= listing["external"][0].items()
+    (pyc,) = [rules for rules in listing["external"] if rules["prefix"] == "PYC"]
+    assert pyc["tool"] == "python-compile" and pyc["category"] == "reliability"
     assert run_cli("check", "--select", "PYC", cwd=tmp_path, env=env).returncode == 0
     assert run_cli("check", "--select", "PYC", cwd=tmp_path).returncode == 2  # not installed
 

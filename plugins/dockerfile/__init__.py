@@ -1,17 +1,26 @@
-"""Dockerfiles: one document per file, parsed with exact line numbers (see `parser.py`).
+"""Dockerfiles and .dockerignore files.
 
-`data` is what schema policies see: `{"instructions": [{keyword, value, line, stage}],
-"stages": [{name, image, line}]}`; code checks get the parsed `Dockerfile` itself.
+Dockerfile: one document per file, parsed with exact line numbers (see `parser.py`). `data` is
+what schema policies see: `{"instructions": [{keyword, value, line, stage}], "stages": [{name,
+image, line}], "dockerignore": {"path", "present"}}`; code checks get the parsed `Dockerfile`
+itself. `dockerignore` says which ignore file a build would use, looked up on disk beside the
+Dockerfile while parsing, so checks stay pure functions of the document.
+
+.dockerignore: one document per file, `{"patterns": [{pattern, exclude, line}]}`.
 """
 
 from __future__ import annotations
 
-from scaffold import Document, LineIndex, Target, hookimpl
-from scaffold_plugins.dockerfile import checks
+import re
+
+from scaffold import Document, LineIndex, Suppression, Target, hookimpl
+from scaffold_plugins.dockerfile import checks, dockerignore
 from scaffold_plugins.dockerfile.parser import Dockerfile, parse
 from scaffold_policies import POLICY_ROOT
 
 TARGET = "dockerfile"
+# A well-formed inline ignore; malformed ones are the engine's to report.
+_IGNORE = re.compile(r"scaffold:\s*ignore\s*=\s*(?P<codes>[A-Z0-9_,\s]+?)\s*--\s*(?P<reason>\S.*)$")
 
 
 def is_dockerfile(name: str) -> bool:
@@ -43,14 +52,38 @@ def _data(dockerfile: Dockerfile, lines: LineIndex) -> dict:
     return data
 
 
+def _instruction_suppressions(dockerfile: Dockerfile) -> tuple[Suppression, ...]:
+    """An ignore comment above a multi-line instruction covers every line of it.
+
+    The engine applies a comment to the next code line only; checks report the exact line
+    inside a long RUN, so a comment above the RUN must reach that far.
+    """
+    comments = [(line, match) for line, text in dockerfile.comments
+                if "scaffold:" in text and (match := _IGNORE.search(text))]
+    if not comments:
+        return ()
+    found = []
+    previous_end = 0
+    for instruction in dockerfile.instructions:
+        if instruction.end_line > instruction.line:
+            covered = tuple(range(instruction.line, instruction.end_line + 1))
+            for line, match in comments:
+                if previous_end < line < instruction.line:
+                    codes = tuple(c.strip() for c in match.group("codes").split(",") if c.strip())
+                    found.append(Suppression(codes, match.group("reason").strip(), line, covered))
+        previous_end = instruction.end_line
+    return tuple(found)
+
+
 @hookimpl
 def scaffold_targets():
-    return [Target(TARGET, "A Dockerfile or Containerfile", "Dockerfile")]
+    return [Target(TARGET, "A Dockerfile or Containerfile", "Dockerfile"),
+            Target(dockerignore.TARGET, "A .dockerignore file", ".dockerignore")]
 
 
 @hookimpl
 def scaffold_policy_dirs():
-    return [POLICY_ROOT / "dockerfile"]
+    return [POLICY_ROOT / "dockerfile", POLICY_ROOT / "dockerignore"]
 
 
 @hookimpl
@@ -60,9 +93,14 @@ def scaffold_checks():
 
 @hookimpl
 def scaffold_parse(source):
-    if not is_dockerfile(source.name):
+    if dockerignore.is_dockerignore(source.name):
+        return [dockerignore.parse_document(source)]
+    if not (is_dockerfile(source.name) or source.kind == TARGET):
         return None
     dockerfile = parse(source.text)
     lines = LineIndex()
     data = _data(dockerfile, lines)
-    return [Document(TARGET, source.path, 1, data, lines, subject=None, parsed=dockerfile)]
+    found = dockerignore.find_for_dockerfile(source.abspath, source.path)
+    data["dockerignore"] = {"path": found, "present": found is not None}
+    return [Document(TARGET, source.path, 1, data, lines, subject=None, parsed=dockerfile,
+                     suppressions=_instruction_suppressions(dockerfile))]

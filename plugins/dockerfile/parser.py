@@ -181,6 +181,8 @@ def parse(text: str) -> Dockerfile:
         instructions.append(_build(head, line, reader.pos, heredocs, stage, source))
     if not instructions:
         raise ParseError("Dockerfile has no instructions", 1)
+    if stage < 0:  # BuildKit: "dockerfile contains no stages to build"
+        raise ParseError("Dockerfile has no FROM: there is no stage to build", instructions[-1].line)
     global_args = tuple(i for i in instructions if i.stage < 0)
     stages = _build_stages(instructions, _global_env(global_args, escape), escape)
     return Dockerfile(directives, escape, tuple(instructions), global_args, stages, tuple(reader.comments))

@@ -717,6 +717,7 @@ def test_stage_alias_refers_only_to_earlier_stages():
         ("FROM alpine\nVOLUME\n", 2, "VOLUME requires at least one argument"),
         ('FROM alpine\nVOLUME ["/a", " "]\n', 2, "VOLUME specified can not be an empty string"),
         ("FROM alpine\nARG\n", 2, "ARG requires at least one argument"),
+        ("ARG A=1\n# no stage follows\nARG B=2\n", 3, "no FROM: there is no stage to build"),
     ],
 )
 def test_instruction_errors_carry_their_line(text, line, message):

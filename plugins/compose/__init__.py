@@ -1,0 +1,69 @@
+"""Compose files and Traefik configuration.
+
+Compose files (`compose.yaml`, `docker-compose.yml`, override or variant files such as
+`compose.override.yaml` and `docker-compose.prod.yml`, and YAML files shaped like one, such
+as `docker-stack.yml`) become a `compose.file` document and one `compose.service` document per
+service (`parse.py`). Traefik's static configuration and routers, from its own files or from
+a compose file's flags and labels, become `traefik.static` and `traefik.router` documents
+(`traefik.py`). Files a compose file names (the Dockerfiles its services build from, the
+compose files it includes or extends from, a mounted Traefik configuration) are handed to the
+engine to check as such, whatever their name.
+"""
+
+from __future__ import annotations
+
+from scaffold import ParseError, Target, hookimpl
+from scaffold_plugins.compose import parse, traefik
+from scaffold_plugins.compose.checks import CHECKS
+from scaffold_plugins.compose.checks_traefik import CHECKS as TRAEFIK_CHECKS
+from scaffold_plugins.compose.names import is_compose_file, looks_like_compose
+from scaffold_policies import POLICY_ROOT
+
+
+@hookimpl
+def scaffold_targets():
+    return [
+        Target(parse.FILE_TARGET, "A compose file as a whole", "compose.yaml"),
+        Target(parse.SERVICE_TARGET, "One service of a compose file", "compose.yaml"),
+        Target(traefik.STATIC_TARGET, "Traefik's static configuration (a file, or the flags "
+               "or variables of a Traefik service in a compose file)", "traefik.yml"),
+        Target(traefik.ROUTER_TARGET, "One Traefik HTTP router (from a dynamic configuration "
+               "file, or from compose labels)", "dynamic.yml"),
+    ]
+
+
+@hookimpl
+def scaffold_policy_dirs():
+    return [POLICY_ROOT / "compose", POLICY_ROOT / "traefik"]
+
+
+@hookimpl
+def scaffold_checks():
+    return [*CHECKS, *TRAEFIK_CHECKS]
+
+
+def _compose_documents(source):
+    yaml_documents = source.yaml()
+    compose = parse.load(source, yaml_documents[0] if yaml_documents else None)
+    for path, kind in parse.referenced_files(compose):
+        source.refer(path, kind)
+    return [*parse.documents(compose), *traefik.compose_documents(compose, source)]
+
+
+def _sniffed_compose(source) -> bool:
+    """A YAML file whose name does not say compose but whose content does."""
+    if not source.name.endswith((".yaml", ".yml")):
+        return False
+    try:
+        documents = source.yaml()
+    except ParseError:
+        return False  # the YAML plugin reports it
+    return bool(documents) and looks_like_compose(documents[0].data)
+
+
+@hookimpl
+def scaffold_parse(source):
+    if is_compose_file(source.name) or source.kind == parse.COMPOSE_KIND \
+            or _sniffed_compose(source):
+        return _compose_documents(source)
+    return traefik.file_documents(source)

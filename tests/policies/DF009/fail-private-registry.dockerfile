@@ -1,0 +1,1 @@
+FROM registry.example.net:5000/base/python:3.12

@@ -1,0 +1,2 @@
+FROM ubuntu:24.04
+RUN mkdir -p /opt/x && sudo -E -u app make install

@@ -1,0 +1,4 @@
+FROM debian:12.7-slim
+RUN set -eux; \
+    curl -fsSL https://get.example.com \
+      | sh

@@ -1,0 +1,2 @@
+FROM debian:12.7-slim
+RUN bash <(curl -s https://example.com/install.sh)

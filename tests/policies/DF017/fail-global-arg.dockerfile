@@ -1,0 +1,2 @@
+ARG GITHUB_TOKEN
+FROM alpine:3.20

@@ -1,0 +1,2 @@
+FROM nginx:1.27.2
+EXPOSE 70000

@@ -1,0 +1,2 @@
+FROM debian:12.7-slim
+ONBUILD RUN apt-get update

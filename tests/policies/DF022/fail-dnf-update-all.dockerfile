@@ -1,0 +1,2 @@
+FROM fedora:41
+RUN dnf -y update && dnf clean all

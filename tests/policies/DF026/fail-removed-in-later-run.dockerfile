@@ -1,0 +1,5 @@
+FROM debian:12.7-slim
+RUN apt-get update \
+    && apt-get install -y --no-install-recommends curl \
+    && apt-get clean
+RUN rm -rf /var/lib/apt/lists/*

@@ -1,0 +1,2 @@
+FROM golang:1.23.2
+ENV GOSUMDB=off

@@ -1,0 +1,3 @@
+FROM python:3.12.7-slim
+CMD python -m app \
+    --port 8000

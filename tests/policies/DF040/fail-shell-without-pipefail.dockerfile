@@ -1,0 +1,3 @@
+FROM debian:12.7-slim
+SHELL ["/bin/bash", "-e", "-c"]
+RUN echo hi | tee /tmp/hi

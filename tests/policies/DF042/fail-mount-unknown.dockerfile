@@ -1,0 +1,3 @@
+FROM golang:1.23.2 AS deps
+FROM golang:1.23.2
+RUN --mount=type=bind,from=dep,source=/go,target=/go go build ./...

@@ -1,0 +1,5 @@
+FROM golang:1.23.2
+WORKDIR /src
+COPY . .
+RUN go build -o /app ./cmd/app
+CMD ["/app"]

@@ -1,0 +1,3 @@
+FROM docker.io/library/rust:1.82
+COPY . .
+RUN cargo build --release

@@ -1,0 +1,3 @@
+FROM node:22.11.0-slim
+WORKDIR /app
+COPY . .

@@ -1,0 +1,1 @@
+FROM --platform=$MY_PLATFORM alpine:3.20

@@ -1,0 +1,1 @@
+FROM python:${PY_VERSION}-slim

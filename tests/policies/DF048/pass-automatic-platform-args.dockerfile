@@ -1,0 +1,4 @@
+FROM --platform=$BUILDPLATFORM golang:1.23.2 AS build
+ARG TARGETOS TARGETARCH
+RUN GOOS=$TARGETOS GOARCH=$TARGETARCH go build -o /out/app .
+FROM --platform=$TARGETPLATFORM alpine:3.20

@@ -1,0 +1,3 @@
+FROM python:3.12.7-slim
+ADD app.tar.gz app/
+WORKDIR /app

@@ -1,0 +1,2 @@
+echo "run me with sh"
+rm -f /tmp/cache

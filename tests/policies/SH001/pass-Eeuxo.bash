@@ -1,0 +1,4 @@
+#!/bin/bash
+# comment before
+set -Eeuxo pipefail
+echo ok

@@ -1,0 +1,3 @@
+#!/bin/dash
+set -e -u
+echo ok

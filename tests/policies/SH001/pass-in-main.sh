@@ -1,0 +1,6 @@
+#!/bin/bash
+main() {
+  set -euo pipefail
+  echo ok
+}
+main "$@"

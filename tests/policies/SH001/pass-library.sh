@@ -1,0 +1,2 @@
+# shellcheck shell=bash
+log() { echo "$*" >&2; }

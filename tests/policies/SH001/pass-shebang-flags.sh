@@ -1,0 +1,2 @@
+#!/usr/bin/env -S bash -eu -o pipefail
+echo ok

@@ -1,0 +1,4 @@
+#!/bin/bash
+set -eu
+shopt -so pipefail
+echo ok

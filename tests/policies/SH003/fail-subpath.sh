@@ -1,0 +1,3 @@
+#!/bin/sh
+set -eu
+sudo rm -r "$1/lib"

@@ -1,0 +1,4 @@
+#!/bin/bash
+set -euo pipefail
+cmd=(rm -rf "$DIR/")
+echo "${#cmd[@]}"

@@ -1,0 +1,2 @@
+# shellcheck shell=bash
+die() { echo "$*" >&2; exit 1; }

@@ -1,0 +1,3 @@
+#!/bin/sh
+set -eu
+chmod 777 /srv/data

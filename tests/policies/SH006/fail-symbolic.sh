@@ -1,0 +1,4 @@
+#!/bin/sh
+set -eu
+chmod a+rwx /srv/data
+chmod u+x,o+w run.sh

@@ -1,0 +1,4 @@
+#!/bin/sh
+set -eu
+mkdir -p /srv/shared
+chmod 1777 /srv/shared

@@ -1,0 +1,3 @@
+#!/bin/sh
+set -eu
+pip install --trusted-host pypi.internal -r requirements.txt
