@@ -66,36 +66,60 @@ spec:
   ports: [{{port: 80, targetPort: 8080}}]
 """
 
+DIGEST = "sha256:" + "0123456789abcdef" * 4
+
 DOCKERFILE = """\
 # syntax=docker/dockerfile:1
-ARG PYTHON_VERSION=3.12
-FROM python:${{PYTHON_VERSION}}-slim AS build
+FROM python:{tag}-slim@{digest} AS build
 WORKDIR /src
 COPY requirements.txt .
-RUN pip install --no-cache-dir -r requirements.txt
-COPY . .
-FROM python:{tag}-slim
+RUN pip install --no-cache-dir --prefix=/install -r requirements.txt
+COPY app ./app
+FROM python:{tag}-slim@{digest}
 WORKDIR /app
-COPY --from=build /src /app
+COPY --from=build /install /usr/local
+COPY --from=build /src/app /app/app
 USER 10001
 HEALTHCHECK CMD ["python", "-c", "import urllib.request; urllib.request.urlopen('http://localhost:8080/healthz')"]
-CMD ["python", "-m", "svc{n}"]
+CMD ["python", "-m", "app"]
 """
 
 COMPOSE = """\
 services:
   app:
-    image: registry.example.com/app-{n}:1.{n}.0
+    image: registry.example.com/app-{n}:1.{n}.0@{digest}
+    user: "10001:10001"
     read_only: true
+    restart: unless-stopped
+    security_opt: ["no-new-privileges:true"]
+    cap_drop: [ALL]
+    networks: [backend]
+    deploy:
+      resources:
+        limits: {{cpus: "1.0", memory: 512M, pids: 256}}
     healthcheck:
       test: ["CMD", "wget", "-q", "--spider", "http://localhost:8080/healthz"]
     depends_on:
       db: {{condition: service_healthy}}
   db:
-    image: postgres:16.4
+    image: {db}@{digest}
+    user: "999:999"
+    read_only: true
+    restart: unless-stopped
+    security_opt: ["no-new-privileges:true"]
+    cap_drop: [ALL]
+    networks: [backend]
+    tmpfs: [/tmp, /var/run/postgresql]
+    deploy:
+      resources:
+        limits: {{cpus: "1.0", memory: 1G, pids: 256}}
+    healthcheck:
+      test: ["CMD", "pg_isready", "-U", "postgres"]
     volumes: [db-data:/var/lib/postgresql/data]
 volumes:
   db-data: {{}}
+networks:
+  backend: {{}}
 """
 
 
@@ -113,11 +137,14 @@ def generate(out: Path, manifests: int, dockerfiles: int, compose: int) -> list[
     for n in range(dockerfiles):
         path = out / "services" / f"svc-{n}" / "Dockerfile"
         path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(DOCKERFILE.format(n=n, tag="latest" if n % 10 == 0 else "3.12"))
+        path.write_text(DOCKERFILE.format(tag="latest" if n % 10 == 0 else "3.12.7",
+                                          digest=DIGEST))
+        (path.parent / ".dockerignore").write_text(".git\n.env\n**/*.pem\n**/*.key\n**/id_rsa*\n")
     for n in range(compose):
         path = out / "stacks" / f"stack-{n}" / "compose.yaml"
         path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(COMPOSE.format(n=n))
+        path.write_text(COMPOSE.format(n=n, digest=DIGEST,
+                                       db="postgres:latest" if n % 10 == 0 else "postgres:16.4"))
         yaml_files.append(path)
     return yaml_files
 

@@ -324,7 +324,8 @@ def run(dockerfiles: list[Any], root: Path, binary: str) -> ToolRun:
 
 @hookimpl
 def scaffold_run_tool(files, root):
-    dockerfiles = [source for source in files if is_dockerfile(source.name) and is_text(source)]
+    dockerfiles = [source for source in files
+                   if (is_dockerfile(source.name) or source.kind == "dockerfile") and is_text(source)]
     if not dockerfiles:
         return []
     binary = find_binary(TOOL)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 import re
+from concurrent.futures import ThreadPoolExecutor
 from collections import Counter
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -28,6 +29,7 @@ from scaffold.models import (
     ToolFinding,
     ToolRun,
 )
+from scaffold.plugins import PluginFailure
 from scaffold.policies import Profile
 from scaffold.registry import Registry
 from scaffold.reports import sorted_findings
@@ -110,6 +112,19 @@ class Scan:
         self._report_load_failures()
         self._report_expired_exemptions()
         files = list(walk.files)
+        with ThreadPoolExecutor(max_workers=1) as pool:
+            # Wrapped tools are separate processes: they run beside the per-file scan, on
+            # copies of the file list (the scan reads and releases its own SourceFiles).
+            tools = pool.submit(self._tool_runs, list(walk.files))
+            self._scan_all(files)
+            runs = tools.result()
+        extra = files[len(walk.files):]  # files referred to during the scan
+        if extra:
+            runs += self._tool_runs(extra)
+        self._add_tool_runs(runs, files)
+        return self._report(walk.skipped)
+
+    def _scan_all(self, files: list[SourceFile]) -> None:
         self._by_path = {source.path: source for source in files}
         self._unclaimed: set[str] = set()
         self._scanned: set[str] = set()
@@ -121,8 +136,6 @@ class Scan:
             files.extend(self._referenced(source))
             if self.options.progress:
                 self.options.progress(done, len(files))
-        self._run_tools(files)
-        return self._report(walk.skipped)
 
     def _referenced(self, source: SourceFile) -> list[SourceFile]:
         """Files `source` names with a kind, to scan as that kind: new ones, ones still in the
@@ -292,25 +305,24 @@ class Scan:
 
     # -- wrapped tools --------------------------------------------------------------------
 
-    def _run_tools(self, files: list[SourceFile]) -> None:
-        failures_before = len(self.registry.host.failures)
-        runs = self.registry.host.run_tools(files, self.config.root)
-        for failure in self.registry.host.failures[failures_before:]:
-            if failure.hook == "scaffold_run_tool":
-                self._add_core("CORE003", None, None,
-                               f"plugin {failure.plugin!r} failed running its tool: "
-                               f"{failure.message}")
-        if not runs:
-            return
+    def _tool_runs(self, files: list[SourceFile]) -> list[tuple[str, Any]]:
+        copies = [SourceFile(source.abspath, source.path, source.kind) for source in files]
+        runs, failures = self.registry.host.run_tools(copies, self.config.root)
+        return [*runs, *(("", failure) for failure in failures)]
+
+    def _add_tool_runs(self, runs: list[tuple[str, Any]], files: list[SourceFile]) -> None:
         native = {(f.code, f.path, f.line) for result in self.results for f in result.findings}
         sources = {source.path: source for source in files}
         for plugin, run in runs:
-            if not isinstance(run, ToolRun):
+            if isinstance(run, PluginFailure):
+                self._add_core("CORE003", None, None, f"plugin {run.plugin!r} failed running "
+                               f"its tool: {run.message}")
+            elif not isinstance(run, ToolRun):
                 self._add_core("CORE003", None, None,
                                f"plugin {plugin!r} returned {run!r:.80}, not a ToolRun")
-                continue
-            self.notes.extend(f"{run.tool}: {note}" for note in run.notes)
-            self._add_tool_results(run, native, sources)
+            else:
+                self.notes.extend(f"{run.tool}: {note}" for note in run.notes)
+                self._add_tool_results(run, native, sources)
 
     def _tool_finding(self, found: ToolFinding) -> Finding | None:
         rules = self.registry.external_rules_for(found.code)

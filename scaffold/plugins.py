@@ -126,8 +126,13 @@ class PluginHost:
 
     # -- calling ------------------------------------------------------------------------------
 
-    def _call_each(self, hook: str, path: str | None = None, **kwargs: Any) -> Iterator[tuple[str, Any]]:
-        """Yield (plugin name, result) for each implementation, in plugin-name order."""
+    def _call_each(self, hook: str, path: str | None = None,
+                   failures: list[PluginFailure] | None = None,
+                   **kwargs: Any) -> Iterator[tuple[str, Any]]:
+        """Yield (plugin name, result) for each implementation, in plugin-name order.
+
+        Failures go to `failures` (default: `self.failures`)."""
+        sink = self.failures if failures is None else failures
         impls = sorted(getattr(self._pm.hook, hook).get_hookimpls(), key=lambda i: i.plugin_name)
         for impl in impls:
             try:
@@ -139,7 +144,7 @@ class PluginHost:
                 yield impl.plugin_name, error
                 continue
             except Exception as error:
-                self.failures.append(PluginFailure(impl.plugin_name, hook, describe_exception(error), path))
+                sink.append(PluginFailure(impl.plugin_name, hook, describe_exception(error), path))
                 continue
             if result is not None:
                 yield impl.plugin_name, result
@@ -162,9 +167,14 @@ class PluginHost:
     def external_rules(self) -> list[tuple[str, Any]]:
         return self._collect("scaffold_external_rules")
 
-    def run_tools(self, files: list[Any], root: Any) -> list[tuple[str, Any]]:
-        return [(name, run) for name, runs in self._call_each("scaffold_run_tool", files=files,
-                                                             root=root) for run in runs]
+    def run_tools(self, files: list[Any], root: Any
+                  ) -> tuple[list[tuple[str, Any]], list[PluginFailure]]:
+        """(plugin, run) pairs and the failures, kept apart from `self.failures` because this
+        may run in a thread beside the per-file scan."""
+        failures: list[PluginFailure] = []
+        runs = [(name, run) for name, runs in self._call_each(
+            "scaffold_run_tool", failures=failures, files=files, root=root) for run in runs]
+        return runs, failures
 
     def parse(self, source: Any) -> Iterator[tuple[str, Any]]:
         """Yield (plugin, documents or ParseError) for each plugin that claims the file.

@@ -13,6 +13,7 @@ from typing import Any, Iterable, Mapping
 
 import jsonschema_rs
 
+from scaffold.cache import cached, files_key
 from scaffold.errors import ParseError, PolicyError
 from scaffold.models import Check, Policy, Severity, Target
 from scaffold.schemacheck import schema_errors
@@ -144,7 +145,20 @@ class PolicyValidator:
 
 
 def load_policy_set(directories: Iterable[Path]) -> PolicySet:
-    """Every policy and profile under `directories`; codes and names must be unique."""
+    """Every policy and profile under `directories`; codes and names must be unique.
+
+    Cached on disk, keyed by every file's path, size and mtime: loading is the slow part of
+    a one-file pre-commit run."""
+    from scaffold import __version__
+
+    directories = list(directories)
+    files = [path for directory in directories if directory.is_dir()
+             for path in sorted(directory.rglob("*.y*ml"))]
+    key = files_key("policies", __version__, [*directories, *files])
+    return cached(key, lambda: _load_policy_set(directories))
+
+
+def _load_policy_set(directories: Iterable[Path]) -> PolicySet:
     policies: dict[str, Policy] = {}
     names: dict[str, Policy] = {}
     profiles: dict[str, Profile] = {}
