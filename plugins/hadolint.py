@@ -24,8 +24,6 @@ from typing import Any
 
 from scaffold import ExternalRules, Severity, ToolFinding, ToolRun, hookimpl
 from scaffold_plugins.dockerfile import is_dockerfile
-from scaffold_plugins.dockerfile.parser import parse as parse_dockerfile
-from scaffold_plugins.shell.locate import RunCommand, run_commands
 from scaffold_plugins.shell.tools import (
     ToolFailed,
     clean_environment,
@@ -186,9 +184,11 @@ def _secret_policy(instruction: Any) -> str:
     return "DF007" if literal else "DF017"
 
 
-def _commands(instruction: Any) -> list[RunCommand]:
+def _commands(instruction: Any) -> list[Any]:
     """The RUN's commands: those of its script when it is a heredoc (`RUN <<EOF`), else
     those of its (continued) line."""
+    from scaffold_plugins.shell.locate import run_commands  # only when hadolint found something
+
     heredocs = instruction.heredocs
     if len(heredocs) == 1 and instruction.shell == heredocs[0].body:
         return run_commands(heredocs[0].body, heredocs[0].line, script=True)
@@ -218,6 +218,8 @@ def _aligned(finding: ToolFinding, instruction: Any) -> ToolFinding:
 def _instructions(source: Any) -> dict[int, Any]:
     """The file's instructions by first line; none when it does not parse (CORE001 then)."""
     try:
+        from scaffold_plugins.dockerfile.parser import parse as parse_dockerfile
+
         dockerfile = parse_dockerfile(source.text)
     except Exception:  # noqa: BLE001 - a file the native parser refuses is reported by it
         return {}

@@ -12,7 +12,6 @@ from __future__ import annotations
 import hashlib
 import os
 import pickle
-import tempfile
 from pathlib import Path
 from typing import Callable, Iterable, TypeVar
 
@@ -56,6 +55,8 @@ def cached(key: str, build: Callable[[], T]) -> T:
 
 
 def _store(entry: Path, value: object) -> None:
+    import tempfile  # only on a miss
+
     try:
         entry.parent.mkdir(parents=True, exist_ok=True)
         with tempfile.NamedTemporaryFile(dir=entry.parent, delete=False) as handle:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime
 import re
-from concurrent.futures import ThreadPoolExecutor
+import threading
 from collections import Counter
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -112,12 +112,15 @@ class Scan:
         self._report_load_failures()
         self._report_expired_exemptions()
         files = list(walk.files)
-        with ThreadPoolExecutor(max_workers=1) as pool:
-            # Wrapped tools are separate processes: they run beside the per-file scan, on
-            # copies of the file list (the scan reads and releases its own SourceFiles).
-            tools = pool.submit(self._tool_runs, list(walk.files))
+        # Wrapped tools are separate processes: they run beside the per-file scan, on copies
+        # of the file list (the scan reads and releases its own SourceFiles).
+        runs: list[tuple[str, Any]] = []
+        tools = threading.Thread(target=lambda: runs.extend(self._tool_runs(list(walk.files))))
+        tools.start()
+        try:
             self._scan_all(files)
-            runs = tools.result()
+        finally:
+            tools.join()
         extra = files[len(walk.files):]  # files referred to during the scan
         if extra:
             runs += self._tool_runs(extra)

@@ -29,7 +29,7 @@ def _schema_findings(policy: Policy, validator: Any, document: Document) -> list
 
 def _check_findings(policy: Policy, check: Check, document: Document) -> list[Finding]:
     findings = []
-    for violation in check.function(document, policy.params):
+    for violation in check.resolve()(document, policy.params):
         if not isinstance(violation, Violation):
             raise TypeError(f"check {check.name!r} yielded {type(violation).__name__}, "
                             "expected scaffold.Violation")

@@ -7,6 +7,8 @@ and reports can be rendered from them deterministically.
 from __future__ import annotations
 
 import enum
+import functools
+import importlib
 from dataclasses import dataclass, field
 from typing import Any, Callable, Iterable, Mapping, NamedTuple
 
@@ -27,6 +29,12 @@ class Severity(enum.IntEnum):
 
 
 CATEGORIES = ("security", "reliability", "efficiency", "maintainability")
+
+
+@functools.lru_cache(maxsize=None)
+def _import_function(reference: str) -> Callable[..., Any]:
+    module, _, name = reference.partition(":")
+    return getattr(importlib.import_module(module), name)
 
 
 @dataclass(frozen=True)
@@ -79,13 +87,18 @@ class Violation:
 class Check:
     """A code check contributed by a plugin, named by a policy's `check:` field.
 
-    `params_schema` is the JSON Schema the policy's `params` must satisfy; it is validated when
-    policies are loaded, before any file is read.
+    `function` is the callable, or a `"package.module:function"` reference imported the first
+    time a document needs it: every run registers every check, and a one-file pre-commit run
+    should not import the code of checks it never calls. `params_schema` is the JSON Schema
+    the policy's `params` must satisfy; it is validated when policies are loaded.
     """
 
     name: str
-    function: Callable[["Document", Mapping[str, Any]], Iterable[Violation]]
+    function: Callable[["Document", Mapping[str, Any]], Iterable[Violation]] | str
     params_schema: Mapping[str, Any] = field(default_factory=lambda: {"type": "object"})
+
+    def resolve(self) -> Callable[["Document", Mapping[str, Any]], Iterable[Violation]]:
+        return self.function if callable(self.function) else _import_function(self.function)
 
 
 @dataclass(frozen=True)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
-from importlib import resources
 from pathlib import Path
 from typing import Any, Iterable, Mapping
 
@@ -25,7 +24,9 @@ def _never_called(document: Any, params: Mapping[str, Any]) -> Iterable[Any]:
 
 
 def core_policy_dir() -> Path:
-    return Path(str(resources.files("scaffold_policies").joinpath("core")))
+    from scaffold_policies import POLICY_ROOT
+
+    return POLICY_ROOT / "core"
 
 
 def _external_rules(entries: list[tuple[str, ExternalRules]],

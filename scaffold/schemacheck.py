@@ -5,20 +5,21 @@ from __future__ import annotations
 
 import json
 from functools import lru_cache
-from importlib import resources
+from pathlib import Path
 from typing import Any
 
 import jsonschema_rs
 
 from scaffold.models import LineIndex
 
+SCHEMAS = Path(__file__).parent / "schemas"  # package data, installed beside this module
 _MAX_SHOWN = 120  # characters of an offending value shown in a message
 
 
 @lru_cache(maxsize=None)
 def bundled_schema(name: str) -> dict[str, Any]:
     """One of the JSON Schemas shipped in `scaffold/schemas/`."""
-    return json.loads(resources.files("scaffold").joinpath("schemas", name).read_text("utf-8"))
+    return json.loads((SCHEMAS / name).read_text("utf-8"))
 
 
 @lru_cache(maxsize=None)

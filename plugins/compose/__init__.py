@@ -13,21 +13,27 @@ engine to check as such, whatever their name.
 from __future__ import annotations
 
 from scaffold import ParseError, Target, hookimpl
-from scaffold_plugins.compose import parse, traefik
-from scaffold_plugins.compose.checks import CHECKS
-from scaffold_plugins.compose.checks_traefik import CHECKS as TRAEFIK_CHECKS
-from scaffold_plugins.compose.names import is_compose_file, looks_like_compose
+from scaffold_plugins.compose.check_table import CHECKS
+from scaffold_plugins.compose.names import (
+    COMPOSE_KIND,
+    FILE_TARGET,
+    ROUTER_TARGET,
+    SERVICE_TARGET,
+    STATIC_TARGET,
+    is_compose_file,
+    looks_like_compose,
+)
 from scaffold_policies import POLICY_ROOT
 
 
 @hookimpl
 def scaffold_targets():
     return [
-        Target(parse.FILE_TARGET, "A compose file as a whole", "compose.yaml"),
-        Target(parse.SERVICE_TARGET, "One service of a compose file", "compose.yaml"),
-        Target(traefik.STATIC_TARGET, "Traefik's static configuration (a file, or the flags "
+        Target(FILE_TARGET, "A compose file as a whole", "compose.yaml"),
+        Target(SERVICE_TARGET, "One service of a compose file", "compose.yaml"),
+        Target(STATIC_TARGET, "Traefik's static configuration (a file, or the flags "
                "or variables of a Traefik service in a compose file)", "traefik.yml"),
-        Target(traefik.ROUTER_TARGET, "One Traefik HTTP router (from a dynamic configuration "
+        Target(ROUTER_TARGET, "One Traefik HTTP router (from a dynamic configuration "
                "file, or from compose labels)", "dynamic.yml"),
     ]
 
@@ -39,10 +45,12 @@ def scaffold_policy_dirs():
 
 @hookimpl
 def scaffold_checks():
-    return [*CHECKS, *TRAEFIK_CHECKS]
+    return CHECKS
 
 
 def _compose_documents(source):
+    from scaffold_plugins.compose import parse, traefik  # only when there is a compose file
+
     yaml_documents = source.yaml()
     compose = parse.load(source, yaml_documents[0] if yaml_documents else None)
     for path, kind in parse.referenced_files(compose):
@@ -63,7 +71,9 @@ def _sniffed_compose(source) -> bool:
 
 @hookimpl
 def scaffold_parse(source):
-    if is_compose_file(source.name) or source.kind == parse.COMPOSE_KIND \
+    if is_compose_file(source.name) or source.kind == COMPOSE_KIND \
             or _sniffed_compose(source):
         return _compose_documents(source)
+    from scaffold_plugins.compose import traefik
+
     return traefik.file_documents(source)

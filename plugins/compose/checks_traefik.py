@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Callable, Iterator, Mapping
 
-from scaffold import Check, Document, Violation
+from scaffold import Document, Violation
 from scaffold_plugins.compose.traefik_model import (
     RouterContext,
     has_auth,
@@ -87,11 +87,5 @@ def dashboard_auth(document: Document, params: Mapping) -> Iterator[Violation]:
                         path=_where(router, "service"))
 
 
-CHECKS = [
-    Check("traefik.http-redirect", http_redirect),
-    Check("traefik.router-tls", router_tls),
-    Check("traefik.security-headers", _missing_middleware(has_security_headers,
-                                                          "a security-headers")),
-    Check("traefik.rate-limit", _missing_middleware(has_rate_limit, "a rate-limit")),
-    Check("traefik.dashboard-auth", dashboard_auth),
-]
+security_headers = _missing_middleware(has_security_headers, "a security-headers")
+rate_limit = _missing_middleware(has_rate_limit, "a rate-limit")

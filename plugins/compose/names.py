@@ -13,6 +13,13 @@ from pathlib import Path
 
 import yaml
 
+# Target names and kinds, here so that registering the plugin imports no parsing code.
+FILE_TARGET = "compose.file"
+SERVICE_TARGET = "compose.service"
+COMPOSE_KIND = "compose"  # what another file says a compose file with an unusual name is
+STATIC_TARGET = "traefik.static"
+ROUTER_TARGET = "traefik.router"
+
 BASE_NAMES = ("compose.yaml", "compose.yml", "docker-compose.yaml", "docker-compose.yml")
 
 # `compose.prod.yaml`, `docker-compose.override.yml`, `docker-compose.ci.local.yaml`.

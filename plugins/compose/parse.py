@@ -37,9 +37,7 @@ from scaffold_plugins.compose.interpolate import UNKNOWN, Interpolator, project_
 from scaffold_plugins.compose.merge import effective_service
 from scaffold_plugins.compose.names import base_service_names, is_variant
 
-FILE_TARGET = "compose.file"
-SERVICE_TARGET = "compose.service"
-COMPOSE_KIND = "compose"  # what another file says a compose file with an unusual name is
+from scaffold_plugins.compose.names import COMPOSE_KIND, FILE_TARGET, SERVICE_TARGET  # noqa: E402,F401
 IGNORE_LABEL = "scaffold.dev/ignore"
 
 _LIST_ITEM = re.compile(r"^\s*-\s*(['\"]?)([^'\"#\s]+)\1")

@@ -28,8 +28,7 @@ from scaffold_plugins.compose import traefik_config as config
 from scaffold_plugins.compose.parse import ComposeFile, Service
 from scaffold_plugins.compose.traefik_model import RouterContext, StaticFacts, section
 
-STATIC_TARGET = "traefik.static"
-ROUTER_TARGET = "traefik.router"
+from scaffold_plugins.compose.names import ROUTER_TARGET, STATIC_TARGET  # noqa: E402,F401
 STATIC_NAME = re.compile(r"^traefik\.(ya?ml|toml)$", re.IGNORECASE)
 _DYNAMIC_SECTIONS = {"routers", "middlewares", "services", "serverstransports"}
 # Where the Traefik image looks for its static configuration file.

@@ -12,11 +12,14 @@ Dockerfile while parsing, so checks stay pure functions of the document.
 from __future__ import annotations
 
 import re
+from typing import TYPE_CHECKING
 
 from scaffold import Document, LineIndex, Suppression, Target, hookimpl
-from scaffold_plugins.dockerfile import checks, dockerignore
-from scaffold_plugins.dockerfile.parser import Dockerfile, parse
+from scaffold_plugins.dockerfile import check_table, dockerignore
 from scaffold_policies import POLICY_ROOT
+
+if TYPE_CHECKING:
+    from scaffold_plugins.dockerfile.parser import Dockerfile
 
 TARGET = "dockerfile"
 # A well-formed inline ignore; malformed ones are the engine's to report.
@@ -88,7 +91,7 @@ def scaffold_policy_dirs():
 
 @hookimpl
 def scaffold_checks():
-    return checks.CHECKS
+    return check_table.CHECKS
 
 
 @hookimpl
@@ -97,6 +100,8 @@ def scaffold_parse(source):
         return [dockerignore.parse_document(source)]
     if not (is_dockerfile(source.name) or source.kind == TARGET):
         return None
+    from scaffold_plugins.dockerfile.parser import parse  # only when there is a Dockerfile
+
     dockerfile = parse(source.text)
     lines = LineIndex()
     data = _data(dockerfile, lines)

@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from typing import Iterable, Iterator, Mapping
 
-from scaffold import Check, Document, Violation
+from scaffold import Document, Violation
 
 from .analysis import Run, analyze, source_lines, with_triggers
 from .parser import Dockerfile, Instruction
@@ -328,13 +328,3 @@ def world_writable_check(document: Document, params: Mapping) -> Iterator[Violat
                         yield Violation(f"`{command.name} {how}{mode}` makes files writable by "
                                         "every user.", line=command.line)
     return once_per_line(found())
-
-
-CHECKS = [
-    Check("dockerfile.run-cd", run_cd),
-    Check("dockerfile.curl-pipe-shell", curl_pipe_shell),
-    Check("dockerfile.pipefail", pipefail),
-    Check("dockerfile.tls-verification-disabled", tls_verification_disabled),
-    Check("dockerfile.signature-check-disabled", signature_check_disabled),
-    Check("dockerfile.world-writable", world_writable_check),
-]

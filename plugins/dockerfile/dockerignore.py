@@ -14,7 +14,7 @@ import re
 from pathlib import Path
 from typing import Iterator, Mapping
 
-from scaffold import Check, Document, LineIndex, Violation
+from scaffold import Document, LineIndex, Violation
 
 TARGET = "dockerignore"
 
@@ -159,7 +159,6 @@ def must_exclude(document: Document, params: Mapping) -> Iterator[Violation]:
         return  # one finding per file: the fix is one pattern
 
 
-CHECKS = [Check("dockerignore.must-exclude", must_exclude, SAMPLES_SCHEMA)]
 
 
 # --- beside a Dockerfile --------------------------------------------------------------------

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from typing import Iterator, Mapping
 
-from scaffold import Check, Document, Violation
+from scaffold import Document, Violation
 
 from .analysis import analyze, mounts, with_triggers
 from .images import looks_like_image
@@ -162,14 +162,3 @@ def dockerignore_missing(document: Document, params: Mapping) -> Iterator[Violat
         yield Violation(f"`{instruction.keyword}` copies the whole build context, and no "
                         "`.dockerignore` lies beside the Dockerfile to keep `.git`, `.env` and "
                         "keys out of it.", line=instruction.line)
-
-
-CHECKS = [
-    Check("dockerfile.add-local-files", add_for_local_files),
-    Check("dockerfile.add-remote-url", add_remote_url),
-    Check("dockerfile.copy-destination-not-directory", copy_destination_not_directory),
-    Check("dockerfile.duplicate-stage-name", duplicate_stage_name),
-    Check("dockerfile.copy-from-invalid", copy_from_invalid),
-    Check("dockerfile.relative-destination", relative_destination),
-    Check("dockerfile.dockerignore-missing", dockerignore_missing),
-]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from typing import Iterator, Mapping
 
-from scaffold import Check, Document, Violation
+from scaffold import Document, Violation
 
 from .analysis import analyze, mounts
 from .parser import Dockerfile, Instruction, Stage
@@ -216,14 +216,3 @@ def platform_constant(document: Document, params: Mapping) -> Iterator[Violation
             continue
         yield Violation(f"`FROM --platform={platform}` fixes the platform: builds for other "
                         "platforms get this one, emulated.", line=stage.line)
-
-
-CHECKS = [
-    Check("dockerfile.base-image-tag", base_image_tag),
-    Check("dockerfile.base-image-digest", base_image_digest),
-    Check("dockerfile.trusted-registry", trusted_registry,
-          {**REGISTRY_PARAMS, "required": ["registries"]}),
-    Check("dockerfile.toolchain-in-final-image", toolchain_in_final_image),
-    Check("dockerfile.undefined-arg-in-from", undefined_arg_in_from),
-    Check("dockerfile.platform-constant", platform_constant),
-]

@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from typing import Iterator, Mapping
 
-from scaffold import Check, Document, Violation
+from scaffold import Document, Violation
 
 from .analysis import analyze
 from .parser import Dockerfile, Instruction
@@ -129,14 +129,6 @@ def legacy_key_value(document: Document, params: Mapping) -> Iterator[Violation]
                             "legacy space-separated form.", line=instruction.line)
 
 
-CHECKS = [
-    Check("dockerfile.healthcheck", healthcheck),
-    Check("dockerfile.multiple-healthchecks", _repeat_check("HEALTHCHECK")),
-    Check("dockerfile.multiple-cmd", _repeat_check("CMD")),
-    Check("dockerfile.multiple-entrypoint", _repeat_check("ENTRYPOINT")),
-    Check("dockerfile.exec-form", exec_form),
-    Check("dockerfile.expose-ssh", expose_ssh),
-    Check("dockerfile.expose-invalid-port", expose_invalid),
-    Check("dockerfile.workdir-relative", workdir_relative),
-    Check("dockerfile.legacy-key-value", legacy_key_value),
-]
+multiple_healthchecks = _repeat_check("HEALTHCHECK")
+multiple_cmd = _repeat_check("CMD")
+multiple_entrypoint = _repeat_check("ENTRYPOINT")

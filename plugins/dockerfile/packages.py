@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from typing import Iterator, Mapping
 
-from scaffold import Check, Document, Violation
+from scaffold import Document, Violation
 
 from .analysis import Analysis, Run, analyze, has_cache_mount
 from .commands import once_per_line
@@ -313,16 +313,3 @@ def rpm_cache_kept(document: Document, params: Mapping) -> Iterator[Violation]:
                 clean = "zypper clean --all" if call.tool == "zypper" else f"{call.tool} clean all"
                 yield Violation(f"`{call.tool} {call.subcommand}` leaves its package cache in the "
                                 f"layer: add `{clean}` to the same RUN.", line=call.line)
-
-
-CHECKS = [
-    Check("dockerfile.update-alone", update_alone),
-    Check("dockerfile.package-upgrade", upgrade),
-    Check("dockerfile.apt-not-apt-get", apt_not_apt_get),
-    Check("dockerfile.install-prompts", install_prompts),
-    Check("dockerfile.no-install-recommends", no_install_recommends),
-    Check("dockerfile.apt-lists-kept", apt_lists_kept),
-    Check("dockerfile.apk-cache-kept", apk_cache_kept),
-    Check("dockerfile.pip-cache-kept", pip_cache_kept),
-    Check("dockerfile.rpm-cache-kept", rpm_cache_kept),
-]

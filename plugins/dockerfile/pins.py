@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from typing import Callable, Iterator, Mapping
 
-from scaffold import Check, Document, Violation
+from scaffold import Document, Violation
 
 from .analysis import analyze
 from .packages import APT, Invocation, invocations
@@ -136,15 +136,8 @@ def gem_unpinned(command: Command, call: Invocation | None = None) -> list[str] 
             if ":" not in p and not p.endswith(".gem") and "$" not in p and "/" not in p]
 
 
-CHECKS = [
-    Check("dockerfile.apt-unpinned",
-          _check("apt", apt_unpinned, "pin with `package=version`")),
-    Check("dockerfile.apk-unpinned",
-          _check("apk", apk_unpinned, "pin with `package=version` or `package~version`")),
-    Check("dockerfile.pip-unpinned",
-          _check("pip", pip_unpinned, "pin with `package==version` or use a requirements file")),
-    Check("dockerfile.npm-unpinned",
-          _check("npm", npm_unpinned, "pin with `package@version` or use package.json")),
-    Check("dockerfile.gem-unpinned",
-          _check("gem", gem_unpinned, "pin with `-v version` or `package:version`")),
-]
+apt_check = _check("apt", apt_unpinned, "pin with `package=version`")
+apk_check = _check("apk", apk_unpinned, "pin with `package=version` or `package~version`")
+pip_check = _check("pip", pip_unpinned, "pin with `package==version` or use a requirements file")
+npm_check = _check("npm", npm_unpinned, "pin with `package@version` or use package.json")
+gem_check = _check("gem", gem_unpinned, "pin with `-v version` or `package:version`")

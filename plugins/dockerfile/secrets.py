@@ -9,7 +9,7 @@ import posixpath
 import re
 from typing import Iterator, Mapping
 
-from scaffold import Check, Document, Violation, redact
+from scaffold import Document, Violation, redact
 
 from .analysis import analyze, source_lines, with_triggers
 from .parser import Dockerfile, Instruction
@@ -220,11 +220,3 @@ def secret_file_copied(document: Document, params: Mapping) -> Iterator[Violatio
         if found:
             yield Violation(f"`{instruction.keyword}` puts `{found[0]}` into an image layer.",
                             line=instruction.line)
-
-
-CHECKS = [
-    Check("dockerfile.secret-in-env", secret_in_env),
-    Check("dockerfile.secret-build-arg", secret_build_arg),
-    Check("dockerfile.secret-in-run", secret_in_run),
-    Check("dockerfile.secret-file-copied", secret_file_copied),
-]

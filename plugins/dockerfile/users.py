@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Iterator, Mapping
 
-from scaffold import Check, Document, Violation
+from scaffold import Document, Violation
 
 from .analysis import analyze
 from .parser import Dockerfile
@@ -46,10 +46,3 @@ def sudo(document: Document, params: Mapping) -> Iterator[Violation]:
         for command in run.commands:
             if "sudo" in command.wrappers or command.name == "sudo":
                 yield Violation(line=command.line)
-
-
-CHECKS = [
-    Check("dockerfile.final-user", final_user),
-    Check("dockerfile.user-not-numeric", user_not_numeric),
-    Check("dockerfile.sudo", sudo),
-]

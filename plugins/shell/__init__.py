@@ -8,11 +8,15 @@ code checks get the parsed `Script` (pipelines of commands whose words keep thei
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from scaffold import Document, LineIndex, Target, hookimpl
-from scaffold_plugins.shell import checks
+from scaffold_plugins.shell import check_table
 from scaffold_plugins.shell.detect import script_kind
-from scaffold_plugins.shell.script import Script, parse
 from scaffold_policies import POLICY_ROOT
+
+if TYPE_CHECKING:
+    from scaffold_plugins.shell.script import Script
 
 TARGET = "shell.script"
 
@@ -42,7 +46,7 @@ def scaffold_policy_dirs():
 
 @hookimpl
 def scaffold_checks():
-    return checks.CHECKS
+    return check_table.CHECKS
 
 
 @hookimpl
@@ -50,6 +54,8 @@ def scaffold_parse(source):
     kind = script_kind(source)
     if kind is None:
         return None
+    from scaffold_plugins.shell.script import parse  # only when there is a script
+
     script = parse(source.text, kind)
     lines = LineIndex()
     return [Document(TARGET, source.path, 1, _data(script, lines), lines, parsed=script)]

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from typing import Iterator, Mapping
 
-from scaffold import Check, Document, Violation
+from scaffold import Document, Violation
 from scaffold_plugins.shell.expansions import ALWAYS_SET, NEVER_EMPTY, constants, expansions
 from scaffold_plugins.shell.script import Command, Script, Word, strip_wrappers, unquote
 from scaffold_plugins.shell.strict import strict_mode
@@ -218,15 +218,3 @@ def tls_verification(document: Document, params: Mapping) -> Iterator[Violation]
         if problem:
             yield Violation(f"{problem}: a machine in the middle can serve anything.",
                             line=command.line)
-
-
-CHECKS = [
-    Check("shell.strict-mode", strict_mode_check, {
-        "type": "object", "additionalProperties": False,
-        "properties": {"pipefail_dialects": {"type": "array", "items": {"type": "string"}}}}),
-    Check("shell.pipe-to-shell", pipe_to_shell),
-    Check("shell.rm-unguarded", rm_unguarded),
-    Check("shell.eval-variable", eval_variable),
-    Check("shell.chmod-world-writable", chmod_world_writable),
-    Check("shell.tls-verification", tls_verification),
-]

@@ -1,0 +1,143 @@
+"""The code checks of the compose plugin, by reference.
+
+Each function is named as `module:function` and imported the first time a document
+needs it (see `scaffold.Check`): every run registers every check, and a one-file
+pre-commit run should not import the code of checks it never calls.
+"""
+
+from __future__ import annotations
+
+from scaffold import Check
+
+_AT = "scaffold_plugins.compose."
+
+
+CHECKS = [
+    Check("compose.docker-socket", _AT + "checks_security:docker_socket",
+          {
+              "type": "object",
+              "additionalProperties": False,
+              "required": ["sockets"],
+              "properties": {"sockets": {"type": "array", "items": {"type": "string", "minLength": 1}}},
+          }),
+    Check("compose.sensitive-host-path", _AT + "checks_security:sensitive_host_path",
+          {
+              "type": "object",
+              "additionalProperties": False,
+              "required": ["allowed_read_only", "paths"],
+              "properties": {
+                  "paths": {"type": "array", "items": {"type": "string", "minLength": 1}},
+                  "allowed_read_only": {"type": "array", "items": {"type": "string", "minLength": 1}},
+                  "exact_paths": {"type": "array", "items": {"type": "string", "minLength": 1}},
+              },
+          }),
+    Check("compose.dangerous-capabilities", _AT + "checks_security:dangerous_capabilities",
+          {
+              "type": "object",
+              "additionalProperties": False,
+              "required": ["capabilities"],
+              "properties": {
+                  "capabilities": {"type": "array", "items": {"type": "string", "minLength": 1}},
+              },
+          }),
+    Check("compose.run-as-root", _AT + "checks_security:run_as_root",
+          {
+              "type": "object",
+              "additionalProperties": False,
+              "required": ["nonroot_images"],
+              "properties": {
+                  "nonroot_images": {"type": "array", "items": {"type": "string", "minLength": 1}},
+              },
+          }),
+    Check("compose.secret-in-environment", _AT + "checks_security:secret_in_environment"),
+    Check("compose.healthcheck", _AT + "checks_runtime:healthcheck"),
+    Check("compose.depends-on-healthy", _AT + "checks_runtime:depends_on_healthy"),
+    Check("compose.depends-on-undefined", _AT + "checks_runtime:depends_on_undefined"),
+    Check("compose.env-file-missing", _AT + "checks_runtime:env_file_missing"),
+    Check("compose.datastore-volume", _AT + "checks_runtime:datastore_volume",
+          {
+              "type": "object",
+              "additionalProperties": False,
+              "required": ["data_dirs"],
+              "properties": {
+                  "data_dirs": {
+                      "type": "object",
+                      "additionalProperties": {
+                          "oneOf": [
+                              {"type": "string", "pattern": "^/"},
+                              {
+                                  "type": "array",
+                                  "items": {"type": "string", "pattern": "^/"},
+                                  "minItems": 1,
+                              },
+                          ],
+                      },
+                  },
+              },
+          }),
+    Check("compose.privileged-host-port", _AT + "checks_ports:privileged_host_port",
+          {
+              "type": "object",
+              "additionalProperties": False,
+              "required": ["allowed", "below"],
+              "properties": {
+                  "below": {"type": "integer", "minimum": 1, "maximum": 65536},
+                  "allowed": {
+                      "type": "array",
+                      "items": {"type": "integer", "minimum": 0, "maximum": 65535},
+                  },
+              },
+          }),
+    Check("compose.datastore-port-public", _AT + "checks_ports:datastore_port_public",
+          {
+              "type": "object",
+              "additionalProperties": False,
+              "required": ["images", "ports"],
+              "properties": {
+                  "images": {"type": "array", "items": {"type": "string", "minLength": 1}},
+                  "ports": {
+                      "type": "array",
+                      "items": {"type": "integer", "minimum": 0, "maximum": 65535},
+                  },
+                  "public_ports": {
+                      "type": "array",
+                      "items": {"type": "integer", "minimum": 0, "maximum": 65535},
+                  },
+              },
+          }),
+    Check("compose.port-on-all-interfaces", _AT + "checks_ports:port_on_all_interfaces",
+          {
+              "type": "object",
+              "additionalProperties": False,
+              "required": ["images", "ports"],
+              "properties": {
+                  "images": {"type": "array", "items": {"type": "string", "minLength": 1}},
+                  "ports": {
+                      "type": "array",
+                      "items": {"type": "integer", "minimum": 0, "maximum": 65535},
+                  },
+                  "public_ports": {
+                      "type": "array",
+                      "items": {"type": "integer", "minimum": 0, "maximum": 65535},
+                  },
+              },
+          }),
+    Check("compose.image-tag", _AT + "checks_images:image_tag"),
+    Check("compose.image-digest", _AT + "checks_images:image_digest"),
+    Check("compose.schema", _AT + "checks_file:compose_schema"),
+    Check("compose.duplicate-container-names", _AT + "checks_file:duplicate_container_names"),
+    Check("compose.duplicate-published-ports", _AT + "checks_file:duplicate_published_ports"),
+    Check("compose.default-network-only", _AT + "checks_file:default_network_only",
+          {
+              "type": "object",
+              "additionalProperties": False,
+              "required": ["min_services"],
+              "properties": {"min_services": {"type": "integer", "minimum": 2}},
+          }),
+    Check("compose.referenced-files-missing", _AT + "checks_file:referenced_files_missing"),
+    Check("traefik.http-redirect", _AT + "checks_traefik:http_redirect"),
+    Check("traefik.router-tls", _AT + "checks_traefik:router_tls"),
+    Check("traefik.security-headers", _AT + "checks_traefik:security_headers"),
+    Check("traefik.rate-limit", _AT + "checks_traefik:rate_limit"),
+    Check("traefik.dashboard-auth", _AT + "checks_traefik:dashboard_auth"),
+]
