@@ -83,6 +83,7 @@ class Scan:
         self.loose: list[Finding] = []  # findings that belong to no policy x document result
         self.notes: list[str] = []
         self.comments: dict[str, list[Suppression]] = {}  # inline ignores, by path
+        self._root = config.root.resolve()
         self.files = 0
         self.documents = 0
 
@@ -143,8 +144,10 @@ class Scan:
     def _referenced(self, source: SourceFile) -> list[SourceFile]:
         """Files `source` names with a kind, to scan as that kind: new ones, ones still in the
         queue, and ones no plugin claimed by their name. Never outside the root."""
+        if not source.references:
+            return []
         found = []
-        root = self.config.root.resolve()
+        root = self._root
         for path, kind in source.references:
             try:
                 relative = path.resolve().relative_to(root).as_posix()

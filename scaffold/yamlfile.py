@@ -47,14 +47,16 @@ def _node_line(node: yaml.Node, key: Any) -> int | None:
     return None
 
 
-def _construct_mapping(loader: _LineLoader, node: yaml.MappingNode):
-    data: dict[str, Any] = {}
-    yield data
-    if any(key.tag == _MERGE_TAG for key, _ in node.value):
-        loader.flatten_mapping(node)
+def _fill_mapping(loader: _LineLoader, node: yaml.MappingNode, data: dict[str, Any]) -> bool:
+    """Construct the pairs into `data`; False, untouched, when a merge key (`<<`) needs the
+    node flattened first (rare: checking it up front would cost every mapping a pass)."""
     for key_node, value_node in node.value:
-        if key_node.tag == _STR_TAG:  # the common case, without the constructor's round trip
+        tag = key_node.tag
+        if tag == _STR_TAG:  # the common case, without the constructor's round trip
             key = key_node.value
+        elif tag == _MERGE_TAG:
+            data.clear()
+            return False
         else:
             key = loader.construct_object(key_node, deep=False)
             if not isinstance(key, str):
@@ -62,6 +64,15 @@ def _construct_mapping(loader: _LineLoader, node: yaml.MappingNode):
                 # text the author wrote, so policies and reports see what is in the file.
                 key = key_node.value if isinstance(key_node, yaml.ScalarNode) else str(key)
         data[key] = loader.construct_object(value_node, deep=False)
+    return True
+
+
+def _construct_mapping(loader: _LineLoader, node: yaml.MappingNode):
+    data: dict[str, Any] = {}
+    yield data
+    if not _fill_mapping(loader, node, data):
+        loader.flatten_mapping(node)
+        _fill_mapping(loader, node, data)
     loader.index.mark_all(data, node)
 
 
