@@ -20,8 +20,10 @@ from scaffold_plugins.compose.names import (
     ROUTER_TARGET,
     SERVICE_TARGET,
     STATIC_TARGET,
+    TRAEFIK_FILE,
     is_compose_file,
     looks_like_compose,
+    might_be_traefik,
 )
 from scaffold_policies import POLICY_ROOT
 
@@ -58,15 +60,27 @@ def _compose_documents(source):
     return [*parse.documents(compose), *traefik.compose_documents(compose, source)]
 
 
-def _sniffed_compose(source) -> bool:
-    """A YAML file whose name does not say compose but whose content does."""
+def _first_yaml(source):
+    """The first YAML document's data, or None (not YAML, empty, or malformed: the YAML
+    plugin reports that)."""
     if not source.name.endswith((".yaml", ".yml")):
-        return False
+        return None
     try:
         documents = source.yaml()
     except ParseError:
-        return False  # the YAML plugin reports it
-    return bool(documents) and looks_like_compose(documents[0].data)
+        return None
+    return documents[0].data if documents else None
+
+
+def _sniffed_compose(source) -> bool:
+    """A YAML file whose name does not say compose but whose content does."""
+    data = _first_yaml(source)
+    return data is not None and looks_like_compose(data)
+
+
+def _maybe_traefik(source) -> bool:
+    return bool(TRAEFIK_FILE.match(source.name)) or source.kind == STATIC_TARGET \
+        or might_be_traefik(_first_yaml(source))
 
 
 @hookimpl
@@ -74,6 +88,8 @@ def scaffold_parse(source):
     if is_compose_file(source.name) or source.kind == COMPOSE_KIND \
             or _sniffed_compose(source):
         return _compose_documents(source)
+    if not _maybe_traefik(source):
+        return None
     from scaffold_plugins.compose import traefik
 
     return traefik.file_documents(source)

@@ -19,6 +19,14 @@ SERVICE_TARGET = "compose.service"
 COMPOSE_KIND = "compose"  # what another file says a compose file with an unusual name is
 STATIC_TARGET = "traefik.static"
 ROUTER_TARGET = "traefik.router"
+TRAEFIK_FILE = re.compile(r"^traefik\.(ya?ml|toml)$", re.IGNORECASE)
+
+
+def might_be_traefik(data: object) -> bool:
+    """A cheap first look before the Traefik reader is even imported: static configurations
+    define `entryPoints`, dynamic ones `http`. The reader itself decides."""
+    return isinstance(data, dict) and any(str(k).lower() in ("entrypoints", "http")
+                                          for k in data)
 
 BASE_NAMES = ("compose.yaml", "compose.yml", "docker-compose.yaml", "docker-compose.yml")
 

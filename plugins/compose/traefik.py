@@ -29,7 +29,7 @@ from scaffold_plugins.compose.parse import ComposeFile, Service
 from scaffold_plugins.compose.traefik_model import RouterContext, StaticFacts, section
 
 from scaffold_plugins.compose.names import ROUTER_TARGET, STATIC_TARGET  # noqa: E402,F401
-STATIC_NAME = re.compile(r"^traefik\.(ya?ml|toml)$", re.IGNORECASE)
+from scaffold_plugins.compose.names import TRAEFIK_FILE as STATIC_NAME  # noqa: E402
 _DYNAMIC_SECTIONS = {"routers", "middlewares", "services", "serverstransports"}
 # Where the Traefik image looks for its static configuration file.
 _STATIC_MOUNTS = ("/etc/traefik/traefik.yml", "/etc/traefik/traefik.yaml",
