@@ -30,6 +30,7 @@ from scaffold_plugins.shell.tools import (
     find_binary,
     is_text,
     run_batched,
+    tool_run,
 )
 
 TOOL = "hadolint"
@@ -239,17 +240,6 @@ def align(findings: list[ToolFinding], sources: dict[str, Any]) -> list[ToolFind
     return aligned
 
 
-def _notes(root: Path, unparsed: dict[str, str], unreadable: dict[str, str]) -> list[str]:
-    notes = [f"could not parse {path} {reason}; hadolint's rules did not run on it, the "
-             "native checks still apply" for path, reason in sorted(unparsed.items())]
-    notes += [f"could not read {path}: {reason}" for path, reason in sorted(unreadable.items())]
-    for name in (".hadolint.yaml", ".hadolint.yml"):
-        if (root / name).is_file():
-            notes.append(f"{name} is not read: set codes and severities in scaffold's config "
-                         "(`ignore:`, `severity:`) instead")
-    return notes
-
-
 # -- files hadolint cannot parse -------------------------------------------------------------
 
 
@@ -317,11 +307,9 @@ def run(dockerfiles: list[Any], root: Path, binary: str) -> ToolRun:
                 findings += recovered
         except ToolFailed as error:
             return ToolRun(TOOL, (), (), (f"{binary} {error}; only the native checks ran",))
-    findings = align(findings, sources)
-    unreadable = {paths[p]: why for p, why in outcome.unreadable.items()}
-    skipped = {*unparsed, *unreadable}
-    checked = tuple(path for path in paths.values() if path not in skipped)
-    return ToolRun(TOOL, checked, tuple(findings), tuple(_notes(root, unparsed, unreadable)))
+    return tool_run(TOOL, paths, align(findings, sources), unparsed, outcome, root,
+                    skipped_rules="hadolint's rules",
+                    config_files=(".hadolint.yaml", ".hadolint.yml"))
 
 
 @hookimpl

@@ -28,6 +28,7 @@ from scaffold_plugins.shell.tools import (
     find_binary,
     is_text,
     run_batched,
+    tool_run,
 )
 
 TOOL = "shellcheck"
@@ -94,16 +95,6 @@ def _collect(items: list[Any], paths: dict[str, str]
     return findings, unparsed
 
 
-def _notes(root: Path, unparsed: dict[str, str], unreadable: dict[str, str]) -> list[str]:
-    notes = [f"could not parse {path} {reason}; ShellCheck's other rules did not run on it, "
-             "the native checks still apply" for path, reason in sorted(unparsed.items())]
-    notes += [f"could not read {path}: {reason}" for path, reason in sorted(unreadable.items())]
-    if (root / ".shellcheckrc").is_file():
-        notes.append(".shellcheckrc is not read: set codes and severities in scaffold's "
-                     "config (`ignore:`, `severity:`) instead")
-    return notes
-
-
 def run(scripts: list[Any], root: Path, binary: str) -> ToolRun:
     paths = {os.path.abspath(source.abspath): source.path for source in scripts}
     command = [binary, "--format=json1", "--norc", "--external-sources",
@@ -114,10 +105,8 @@ def run(scripts: list[Any], root: Path, binary: str) -> ToolRun:
     except ToolFailed as error:
         return ToolRun(TOOL, (), (), (f"{binary} {error}; only the native checks ran",))
     findings, unparsed = _collect(outcome.items, paths)
-    unreadable = {paths[p]: why for p, why in outcome.unreadable.items()}
-    skipped = {*unparsed, *unreadable}
-    checked = tuple(path for path in paths.values() if path not in skipped)
-    return ToolRun(TOOL, checked, tuple(findings), tuple(_notes(root, unparsed, unreadable)))
+    return tool_run(TOOL, paths, findings, unparsed, outcome, root,
+                    skipped_rules="ShellCheck's other rules", config_files=(".shellcheckrc",))
 
 
 @hookimpl

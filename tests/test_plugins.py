@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import REPO, codes, run_cli, scan, write_tree
+from conftest import REPO, codes, run_cli, write_tree
 from scaffold import api, hookimpl
 from scaffold.errors import PluginError
 from scaffold.plugins import PluginHost

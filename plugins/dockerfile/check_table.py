@@ -11,23 +11,25 @@ from scaffold import Check
 
 _AT = "scaffold_plugins.dockerfile."
 
+REGISTRY_PARAMS = {
+    "type": "object",
+    "additionalProperties": False,
+    "properties": {
+        "registries": {
+            "type": "array",
+            "items": {"type": "string", "minLength": 1},
+            "description": "Trusted registries: hosts (`docker.io`), host/path prefixes "
+                           "(`registry.example.com/team`) or `*.example.com`. Empty: check off.",
+        },
+    },
+}
+
 
 CHECKS = [
     Check("dockerfile.base-image-tag", _AT + "images:base_image_tag"),
     Check("dockerfile.base-image-digest", _AT + "images:base_image_digest"),
     Check("dockerfile.trusted-registry", _AT + "images:trusted_registry",
-          {
-              "type": "object",
-              "additionalProperties": False,
-              "properties": {
-                  "registries": {
-                      "type": "array",
-                      "items": {"type": "string", "minLength": 1},
-                      "description": "Trusted registries: hosts (`docker.io`), host/path prefixes (`registry.example.com/team`) or `*.example.com`. Empty: check off.",
-                  },
-              },
-              "required": ["registries"],
-          }),
+          {**REGISTRY_PARAMS, "required": ["registries"]}),
     Check("dockerfile.toolchain-in-final-image", _AT + "images:toolchain_in_final_image"),
     Check("dockerfile.undefined-arg-in-from", _AT + "images:undefined_arg_in_from"),
     Check("dockerfile.platform-constant", _AT + "images:platform_constant"),

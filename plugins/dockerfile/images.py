@@ -18,20 +18,6 @@ AUTOMATIC_ARGS = frozenset({
 })
 _REFERENCE = re.compile(r"\$(?:\{([A-Za-z_][A-Za-z0-9_]*)(:?[-+?]?)|([A-Za-z_][A-Za-z0-9_]*))")
 
-REGISTRY_PARAMS = {
-    "type": "object",
-    "additionalProperties": False,
-    "properties": {
-        "registries": {
-            "type": "array",
-            "items": {"type": "string", "minLength": 1},
-            "description": "Trusted registries: hosts (`docker.io`), host/path prefixes "
-                           "(`registry.example.com/team`) or `*.example.com`. Empty: check off.",
-        },
-    },
-}
-
-
 def _global_values(dockerfile: Dockerfile) -> dict[str, str | None]:
     """ARGs declared before the first FROM: name -> default (None when it has none)."""
     values: dict[str, str | None] = {}

@@ -12,7 +12,7 @@ from typing import Iterator, Mapping
 from scaffold import Document, Violation, redact
 
 from .analysis import analyze, source_lines, with_triggers
-from .parser import Dockerfile, Instruction
+from .parser import Dockerfile
 from .shell import Command, Options
 
 # A name whose last word says it holds a secret: DB_PASSWORD, GITHUB_TOKEN, SECRET_KEY_BASE.

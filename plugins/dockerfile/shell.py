@@ -14,7 +14,7 @@ from __future__ import annotations
 import itertools
 import re
 from dataclasses import dataclass
-from typing import Sequence
+from typing import Iterable, Sequence
 
 from .lexer import BLANKS, OPERATOR, REDIRECT, Lexer, LineMap, Word
 from .wrappers import peel

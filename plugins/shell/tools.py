@@ -144,3 +144,22 @@ def run_batched(command: list[str], paths: Sequence[str], parse: Parse, *, cwd: 
     log.debug("%s: %d files, %d process(es), %.3f s", Path(command[0]).name, len(paths),
               outcome.processes, outcome.seconds)
     return outcome
+
+
+def tool_run(tool: str, paths: dict[str, str], findings: Sequence[Any],
+             unparsed: dict[str, str], outcome: Outcome, root: Path, *, skipped_rules: str,
+             config_files: Sequence[str]) -> Any:
+    """The ToolRun of one batched run. Files the tool could not parse or read are noted once
+    each and left out of `checked`; a config file of the tool's own is noted as not read
+    (scaffold's config decides codes and severities)."""
+    from scaffold import ToolRun
+
+    unreadable = {paths[p]: why for p, why in outcome.unreadable.items()}
+    skipped = {*unparsed, *unreadable}
+    checked = tuple(path for path in paths.values() if path not in skipped)
+    notes = [f"could not parse {path} {reason}; {skipped_rules} did not run on it, the native "
+             "checks still apply" for path, reason in sorted(unparsed.items())]
+    notes += [f"could not read {path}: {reason}" for path, reason in sorted(unreadable.items())]
+    notes += [f"{name} is not read: set codes and severities in scaffold's config "
+              "(`ignore:`, `severity:`) instead" for name in config_files if (root / name).is_file()]
+    return ToolRun(tool, checked, tuple(findings), tuple(notes))
