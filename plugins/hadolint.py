@@ -18,7 +18,6 @@ from __future__ import annotations
 import json
 import os
 import tempfile
-from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -213,7 +212,7 @@ def _aligned(finding: ToolFinding, instruction: Any) -> ToolFinding:
     if instruction.keyword == "RUN" and instruction.end_line > instruction.line and (
             finding.code in COMMANDS or finding.code == PIPE_RULE):
         line = _command_line(finding.code, instruction) or line
-    return replace(finding, line=line, equivalent=equivalent)
+    return finding._replace(line=line, equivalent=equivalent)
 
 
 def _instructions(source: Any) -> dict[int, Any]:
@@ -282,7 +281,7 @@ def _retry_heredocs(command: list[str], unparsed: dict[str, str], sources: dict[
     outcome = run_batched(command, list(copies), _parse, cwd=root, env=env)
     found, still = _collect(outcome.items, {copy: path for copy, (path, _) in copies.items()})
     origins = {path: origin for path, origin in copies.values()}
-    recovered = [replace(f, line=origins[f.path][f.line - 1]) for f in found
+    recovered = [f._replace(line=origins[f.path][f.line - 1]) for f in found
                  if f.line and f.line <= len(origins[f.path]) and origins[f.path][f.line - 1]]
     left = {path: reason for path, reason in unparsed.items()
             if path in still or path not in origins}

@@ -62,5 +62,5 @@ def _store(entry: Path, value: object) -> None:
         with tempfile.NamedTemporaryFile(dir=entry.parent, delete=False) as handle:
             pickle.dump(value, handle, protocol=pickle.HIGHEST_PROTOCOL)
         os.replace(handle.name, entry)  # atomic: a concurrent run never reads half a file
-    except OSError:
+    except (OSError, pickle.PicklingError, TypeError):
         pass

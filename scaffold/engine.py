@@ -6,7 +6,7 @@ import datetime
 import re
 import threading
 from collections import Counter
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Iterable, NamedTuple
 
@@ -289,11 +289,11 @@ class Scan:
                 content = source.lines[finding.line - 1]
             except (ParseError, IndexError):
                 content = ""
-        finding = replace(finding, fingerprint=baseline.fingerprint(finding.code, finding.subject, content))
+        finding = finding._replace(fingerprint=baseline.fingerprint(finding.code, finding.subject, content))
         how, reason = self._suppression_for(finding, document, comments)
         if how is None and self.baseline is not None and baseline.absorbed(finding, self.baseline):
             how, reason = "baseline", "in the baseline"
-        return replace(finding, suppressed=how, suppression_reason=reason) if how else finding
+        return finding._replace(suppressed=how, suppression_reason=reason) if how else finding
 
     def _suppression_for(self, finding: Finding, document: Document | None,
                          comments: list[Suppression]) -> tuple[str | None, str | None]:

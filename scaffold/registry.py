@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterable, Mapping
 
@@ -108,7 +108,7 @@ class Registry:
         if policy.check is None:
             raise ConfigError(f"params.{policy.code}: {policy.code} is a schema policy and "
                               "takes no params", path=source)
-        changed = replace(policy, params={**policy.params, **params})
+        changed = policy._replace(params={**policy.params, **params})
         try:
             PolicyValidator(self.targets, self.checks).validate(changed)
         except PolicyError as error:

@@ -4,7 +4,7 @@ Selectors that match no code are errors, as in ruff."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from typing import Mapping
 
 from scaffold.errors import ConfigError, UsageError
@@ -79,7 +79,7 @@ def select_policies(registry: Registry, selection: Selection,
         if not codes.allows(policy.code, policy.category):
             continue
         severity = codes.severity(policy.code, policy.severity)
-        chosen.append(replace(policy, severity=severity) if severity != policy.severity
+        chosen.append(policy._replace(severity=severity) if severity != policy.severity
                       else policy)
     return tuple(_apply_params(registry, chosen, selection))
 

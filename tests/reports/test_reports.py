@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import os
 import xml.etree.ElementTree as ET
-from dataclasses import replace
 from pathlib import Path
 
 import jsonschema
@@ -119,7 +118,7 @@ def test_rendering_is_deterministic_and_ends_with_a_newline(fmt, build):
     assert first == fmt.render(build())
     # The order findings arrive in does not matter either.
     report = build()
-    shuffled = replace(report, findings=tuple(reversed(report.findings)),
+    shuffled = report._replace(findings=tuple(reversed(report.findings)),
                        results=tuple(reversed(report.results)))
     assert fmt.render(shuffled) == first
     assert first.endswith("\n") and not first.endswith("\n\n")
