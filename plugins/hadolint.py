@@ -26,9 +26,9 @@ from scaffold_plugins.dockerfile import is_dockerfile
 from scaffold_plugins.shell.tools import (
     ToolFailed,
     clean_environment,
-    find_binary,
     is_text,
     run_batched,
+    run_tool,
     tool_run,
 )
 
@@ -315,10 +315,4 @@ def run(dockerfiles: list[Any], root: Path, binary: str) -> ToolRun:
 def scaffold_run_tool(files, root):
     dockerfiles = [source for source in files
                    if (is_dockerfile(source.name) or source.kind == "dockerfile") and is_text(source)]
-    if not dockerfiles:
-        return []
-    binary = find_binary(TOOL)
-    if binary is None:
-        return [ToolRun(TOOL, (), (), (f"not installed, so its rules did not run on "
-                                       f"{len(dockerfiles)} Dockerfile(s): {INSTALL}",))]
-    return [run(dockerfiles, Path(root), binary)]
+    return run_tool(TOOL, dockerfiles, "Dockerfile(s)", INSTALL, root, run)

@@ -25,9 +25,9 @@ from scaffold_plugins.shell.detect import script_kind
 from scaffold_plugins.shell.tools import (
     ToolFailed,
     clean_environment,
-    find_binary,
     is_text,
     run_batched,
+    run_tool,
     tool_run,
 )
 
@@ -112,10 +112,4 @@ def run(scripts: list[Any], root: Path, binary: str) -> ToolRun:
 @hookimpl
 def scaffold_run_tool(files, root):
     scripts = [source for source in files if script_kind(source) is not None and is_text(source)]
-    if not scripts:
-        return []
-    binary = find_binary(TOOL)
-    if binary is None:
-        return [ToolRun(TOOL, (), (), (f"not installed, so its rules did not run on "
-                                       f"{len(scripts)} shell script(s): {INSTALL}",))]
-    return [run(scripts, Path(root), binary)]
+    return run_tool(TOOL, scripts, "shell script(s)", INSTALL, root, run)

@@ -163,3 +163,18 @@ def tool_run(tool: str, paths: dict[str, str], findings: Sequence[Any],
     notes += [f"{name} is not read: set codes and severities in scaffold's config "
               "(`ignore:`, `severity:`) instead" for name in config_files if (root / name).is_file()]
     return ToolRun(tool, checked, tuple(findings), tuple(notes))
+
+
+def run_tool(tool: str, files: Sequence[Any], what: str, install: str, root: Any,
+             run: Callable[[list[Any], Path, str], Any]) -> list[Any]:
+    """The `scaffold_run_tool` of a wrapped binary: nothing without files for it, a note
+    saying how to install it when it is missing, else one batched run."""
+    from scaffold import ToolRun
+
+    if not files:
+        return []
+    binary = find_binary(tool)
+    if binary is None:
+        return [ToolRun(tool, (), (), (f"not installed, so its rules did not run on "
+                                       f"{len(files)} {what}: {install}",))]
+    return [run(list(files), Path(root), binary)]

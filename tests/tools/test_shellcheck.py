@@ -120,7 +120,7 @@ def test_unparsable_script_is_noted_and_native_checks_still_apply(tree) -> None:
 
 
 def test_missing_binary_is_a_note_and_native_results_stay(tree, monkeypatch) -> None:
-    monkeypatch.setattr(shellcheck, "find_binary", lambda name: None)
+    monkeypatch.setattr(tools, "find_binary", lambda name: None)
     root = tree({"a.sh": "#!/bin/bash\nrm -rf $TARGET\n"})
     report = scan(root)
     (note,) = [n for n in report.notes if n.startswith("shellcheck:")]
