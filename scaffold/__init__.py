@@ -22,6 +22,7 @@ from scaffold.models import (
     Violation,
 )
 from scaffold.redact import redact
+from scaffold.schemacheck import field_name
 from scaffold.suppressions import annotation_suppression
 
 __version__ = "0.1.0"
@@ -43,6 +44,7 @@ __all__ = [
     "Violation",
     "__version__",
     "annotation_suppression",
+    "field_name",
     "hookimpl",
     "redact",
 ]

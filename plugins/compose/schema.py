@@ -20,6 +20,8 @@ from typing import Any, Iterator
 
 import jsonschema_rs
 
+from scaffold import field_name
+
 SCHEMA_PATH = Path(__file__).with_name("compose-spec.json")
 _MAX_SHOWN = 140
 
@@ -67,13 +69,6 @@ def _truly_unknown(error: Any) -> list[str]:
             if key not in names and not any(re.search(p, key) for p in patterns)]
 
 
-def _where(path: list) -> str:
-    text = ""
-    for part in path:
-        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else str(part))
-    return text
-
-
 def _shorten(message: str) -> str:
     return message if len(message) <= _MAX_SHOWN else message[: _MAX_SHOWN - 1] + "…"
 
@@ -97,9 +92,9 @@ def errors(data: Any) -> Iterator[tuple[list, str]]:
         if isinstance(kind, (jsonschema_rs.ValidationErrorKind.UnevaluatedProperties,
                              jsonschema_rs.ValidationErrorKind.AdditionalProperties)):
             for key in _truly_unknown(error):
-                yield [*path, key], f"`{_where([*path, key])}`: unknown key"
+                yield [*path, key], f"`{field_name([*path, key])}`: unknown key"
             continue
         message = _message(error)
         if message is not None:
-            where = _where(path)
+            where = field_name(path)
             yield path, f"`{where}`: {message}" if where else message
