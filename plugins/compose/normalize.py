@@ -9,7 +9,7 @@ on `ports[1].host_ip` lands on the line of the second port as written.
 from __future__ import annotations
 
 import re
-from typing import Any, Callable, Iterator
+from typing import Any, Iterator
 
 from scaffold import LineIndex
 from scaffold_plugins.compose.interpolate import UNKNOWN, Interpolator
@@ -25,7 +25,6 @@ _TRUE = {"1", "t", "true", "yes", "on"}  # Go's ParseBool, plus YAML 1.1 words
 _UNLIMITED = re.compile(r"^(?:|-1|0+(?:\.0*)?[a-z]*)$")  # 0, 0.0, 0m, -1: no limit at all
 _SECURITY_OPTION = re.compile(r"^\s*([^:=\s]+)\s*(?:[:=]\s*(.*))?$")
 
-RawText = Callable[[int], "str | None"]  # the scalar written on a line, for YAML 1.1 mishaps
 
 
 def _line(lines: LineIndex, container: Any, key: Any) -> int | None:
@@ -102,19 +101,15 @@ def _long_port(item: dict, resolve: Interpolator) -> dict:
             "text": f"{item.get('host_ip', '')}:{published}:{target}".lstrip(":")}
 
 
-def ports(value: Any, lines: LineIndex, resolve: Interpolator, raw_text: RawText) -> list[dict]:
+def ports(value: Any, lines: LineIndex, resolve: Interpolator) -> list[dict]:
     found: list[tuple[dict, int | None]] = []
     for index, item in _items(value if isinstance(value, list) else None):
         line = _line(lines, value, index)
         if isinstance(item, dict):
             port = _long_port(item, resolve)
         elif isinstance(item, (int, str)) and not isinstance(item, bool):
-            text = str(item)
-            if isinstance(item, int) and line is not None:
-                # YAML 1.1 reads an unquoted `22:22` as the base-60 number 1342; Compose reads
-                # YAML 1.2, where it is the text "22:22". Take the text from the file.
-                text = raw_text(line) or text
-            port = _short_port(resolve.resolve(text))
+            # `22:22` is text: scaffold's YAML loader reads no base-60 numbers (as YAML 1.2).
+            port = _short_port(resolve.resolve(str(item)))
         else:
             continue
         found.append((port, line))

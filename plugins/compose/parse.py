@@ -40,7 +40,6 @@ from scaffold_plugins.compose.names import base_service_names, is_variant
 from scaffold_plugins.compose.names import COMPOSE_KIND, FILE_TARGET, SERVICE_TARGET  # noqa: E402,F401
 IGNORE_LABEL = "scaffold.dev/ignore"
 
-_LIST_ITEM = re.compile(r"^\s*-\s*(['\"]?)([^'\"#\s]+)\1")
 _REMOTE_CONTEXT = re.compile(r"^(?:[a-z][a-z0-9+.-]*://|git@|github\.com/)", re.IGNORECASE)
 
 
@@ -62,13 +61,6 @@ class ComposeFile:
     @property
     def empty(self) -> bool:
         return self.top is None
-
-    def raw_text(self, line: int) -> str | None:
-        """The scalar of a `- item` line as written (for values YAML 1.1 misreads)."""
-        if not 0 < line <= len(self.text_lines):
-            return None
-        match = _LIST_ITEM.match(self.text_lines[line - 1])
-        return match.group(2) if match else None
 
     def line_of(self, container: Any, *path: str | int) -> int | None:
         return self.lines.locate(container, path)
@@ -155,7 +147,7 @@ def _service_data(service: Service) -> dict:
         "override": compose.variant,
         "service": definition,
         "file": compose.data,
-        "ports": normalize.ports(definition.get("ports"), lines, resolve, compose.raw_text),
+        "ports": normalize.ports(definition.get("ports"), lines, resolve),
         "mounts": normalize.mounts(definition, lines, resolve),
         "environment": normalize.key_values(definition.get("environment"), lines),
         "labels": labels,
