@@ -26,12 +26,8 @@ def service(text: str):
 
 
 def ports_of(text: str, variables: dict | None = None) -> list[dict]:
-    definition, lines, text_lines = service(text)
-
-    def raw_text(line: int) -> str | None:
-        return text_lines[line - 1].split("- ", 1)[1].strip()
-
-    return normalize.ports(definition["ports"], lines, Interpolator(variables or {}), raw_text)
+    definition, lines, _ = service(text)
+    return normalize.ports(definition["ports"], lines, Interpolator(variables or {}))
 
 
 @pytest.mark.parametrize("name,compose,variant", [
@@ -147,7 +143,7 @@ def test_ports_keep_their_lines() -> None:
               - "8080:80"
               - target: 81
     """)
-    found = normalize.ports(definition["ports"], lines, NO_VARIABLES, lambda _: None)
+    found = normalize.ports(definition["ports"], lines, NO_VARIABLES)
     assert [lines.locate(found, (i,)) for i in range(2)] == [5, 6]
     assert lines.locate(found[1], ("host_ip",)) == 6
 
