@@ -10,9 +10,8 @@ from __future__ import annotations
 
 import datetime
 import sys
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any, Mapping, NamedTuple
 
 from scaffold.errors import ConfigError, ParseError
 from scaffold.models import LineIndex
@@ -24,8 +23,7 @@ YAML_NAMES = (".scaffold.yaml", ".scaffold.yml")
 FAIL_ON = ("error", "warning", "info", "never")
 
 
-@dataclass(frozen=True)
-class Exemption:
+class Exemption(NamedTuple):
     """A configured exemption. All given selectors must match; codes default to all."""
 
     reason: str
@@ -40,15 +38,14 @@ class Exemption:
     expires: datetime.date | None = None
 
 
-@dataclass(frozen=True)
-class Config:
+class Config(NamedTuple):
     root: Path  # where relative paths in the config, reports and baselines start
     source: str | None = None  # the config file, for messages; None when there is none
     file: Path | None = None  # the config file itself
     select: tuple[str, ...] | None = None
     ignore: tuple[str, ...] = ()
-    severity: Mapping[str, str] = field(default_factory=dict)
-    params: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
+    severity: Mapping[str, str] = {}  # shared default: never mutated
+    params: Mapping[str, Mapping[str, Any]] = {}  # shared default: never mutated
     exclude: tuple[str, ...] = ()
     policy_paths: tuple[Path, ...] = ()
     profile: str | None = None

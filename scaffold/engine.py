@@ -6,7 +6,6 @@ import datetime
 import re
 import threading
 from collections import Counter
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Iterable, NamedTuple
 
@@ -48,12 +47,11 @@ class _RuleInfo(NamedTuple):
     severity: Severity
 
 
-@dataclass(frozen=True)
-class ScanOptions:
+class ScanOptions(NamedTuple):
     paths: tuple[Path, ...]
     inline_ignores: bool = True
     baseline: Path | None = None
-    today: datetime.date = field(default_factory=datetime.date.today)
+    today: datetime.date | None = None  # None: the day the scan runs
     progress: Progress | None = None
     profile: Profile | None = None  # the active profile, for its per-control report
 
@@ -74,10 +72,11 @@ class Scan:
         self.by_code: dict[str, Any] = {policy.code: policy for policy in policies}
         self.known_codes = [policy.code for policy in registry.policies()]
         self.options = options
+        self.today = options.today or datetime.date.today()
         self.evaluator = Evaluator(policies, registry.validators, registry.checks,
                                    registry.check_owners)
         self.exemptions = [ExemptionMatcher(e) for e in config.exemptions
-                           if e.expires is None or e.expires > options.today]
+                           if e.expires is None or e.expires > self.today]
         self.baseline = self._load_baseline()
         self.results: list[Result] = []
         self.loose: list[Finding] = []  # findings that belong to no policy x document result
@@ -174,7 +173,7 @@ class Scan:
     def _report_expired_exemptions(self) -> None:
         config_path = self._config_path()
         for e in self.config.exemptions:
-            if e.expires is not None and e.expires <= self.options.today:
+            if e.expires is not None and e.expires <= self.today:
                 self._add_core("CORE005", config_path, e.line,
                                f"exemption {e.index + 1} ({e.reason!r}) expired on "
                                f"{e.expires.isoformat()} and no longer applies")

@@ -8,9 +8,8 @@ is reported (which plugin, which hook, which file) and the others still run.
 from __future__ import annotations
 
 import traceback
-from dataclasses import dataclass
 from importlib.metadata import entry_points
-from typing import Any, Iterable, Iterator
+from typing import Any, Iterable, Iterator, NamedTuple
 
 import pluggy
 
@@ -20,8 +19,7 @@ from scaffold.errors import ParseError, PluginError
 ENTRY_POINT_GROUP = "scaffold"
 
 
-@dataclass(frozen=True)
-class PluginInfo:
+class PluginInfo(NamedTuple):
     name: str
     module: str
     distribution: Any  # importlib.metadata.Distribution, or None for directly registered ones
@@ -36,8 +34,7 @@ class PluginInfo:
         return self.distribution.version if self.distribution is not None else None
 
 
-@dataclass(frozen=True)
-class PluginFailure:
+class PluginFailure(NamedTuple):
     """A plugin that raised: reported as a CORE003 finding, never as a traceback."""
 
     plugin: str

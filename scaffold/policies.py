@@ -7,9 +7,8 @@ would silently never fire is worse than no policy.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterable, Mapping
+from typing import Any, Iterable, Mapping, NamedTuple
 
 import jsonschema_rs
 
@@ -25,20 +24,18 @@ _POLICY_HINTS = {
 }
 
 
-@dataclass(frozen=True)
-class Profile:
+class Profile(NamedTuple):
     name: str
     title: str
     description: str
     source: str
     select: tuple[str, ...] = ()
     categories: tuple[str, ...] = ()
-    severity: Mapping[str, str] = field(default_factory=dict)
-    controls: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    severity: Mapping[str, str] = {}  # shared default: never mutated
+    controls: Mapping[str, tuple[str, ...]] = {}  # shared default: never mutated
 
 
-@dataclass(frozen=True)
-class PolicySet:
+class PolicySet(NamedTuple):
     policies: tuple[Policy, ...]  # sorted by code
     profiles: Mapping[str, Profile]
 

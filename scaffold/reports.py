@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Callable
+from typing import Callable, NamedTuple
 
 from scaffold.models import Finding, Report
 
 REPORT_SCHEMA_VERSION = 1  # the JSON report's `schema_version`; bump on incompatible change
 
 
-@dataclass(frozen=True)
-class ReportFormat:
+class ReportFormat(NamedTuple):
     """A report format contributed by a plugin (hook `scaffold_report_formats`)."""
 
     name: str  # what --format takes

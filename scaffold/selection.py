@@ -4,8 +4,7 @@ Selectors that match no code are errors, as in ruff."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from typing import Mapping
+from typing import Mapping, NamedTuple
 
 from scaffold.errors import ConfigError, UsageError
 from scaffold.models import Policy, Severity
@@ -15,8 +14,7 @@ from scaffold.suppressions import matches
 ALWAYS_ON_PREFIX = "CORE"  # parse errors are reported whatever --select says (ignore can drop them)
 
 
-@dataclass(frozen=True)
-class Selection:
+class Selection(NamedTuple):
     select: tuple[str, ...] | None = None
     ignore: tuple[str, ...] = ()
     profile: str | None = None
@@ -25,13 +23,12 @@ class Selection:
     source: str = "configuration"  # where select/ignore/params came from, for messages
 
 
-@dataclass(frozen=True)
-class CodeFilter:
+class CodeFilter(NamedTuple):
     select: tuple[str, ...] | None = None
     ignore: tuple[str, ...] = ()
     profile_select: tuple[str, ...] = ()
     profile_categories: tuple[str, ...] = ()
-    severities: Mapping[str, str] = field(default_factory=dict)
+    severities: Mapping[str, str] = {}  # shared default: never mutated
 
     def allows(self, code: str, category: str) -> bool:
         if matches(self.ignore, code):

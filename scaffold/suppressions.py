@@ -6,8 +6,9 @@ itself reported (CORE002), so an ignore can never be added without saying why.
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
 import re
-from dataclasses import dataclass
 
 from scaffold.models import Suppression
 
@@ -16,8 +17,7 @@ _IGNORE = re.compile(r"#\s*scaffold:\s*ignore\s*(?:=\s*(?P<body>.*))?$")
 _CODE = re.compile(r"^[A-Z][A-Z0-9_]*$")
 
 
-@dataclass(frozen=True)
-class BadSuppression:
+class BadSuppression(NamedTuple):
     line: int
     message: str
 

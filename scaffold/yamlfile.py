@@ -8,8 +8,7 @@ is read only when a finding asks for it.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 import yaml
 
@@ -22,8 +21,7 @@ except AttributeError:  # PyYAML built without libyaml: slower, same results
     _BaseLoader = yaml.SafeLoader  # type: ignore[misc]
 
 
-@dataclass(frozen=True)
-class YamlDocument:
+class YamlDocument(NamedTuple):
     data: Any
     line: int  # first line of the document's content
     lines: LineIndex
