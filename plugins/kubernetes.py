@@ -7,7 +7,8 @@ objects parsed from the file, so the line of any field is found without copying.
 
 from __future__ import annotations
 
-from typing import Any, Iterator
+from collections.abc import Iterator
+from typing import Any
 
 from scaffold import Document, Resource, Target, annotation_suppression, hookimpl
 from scaffold_policies import POLICY_ROOT

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any
 
 from scaffold.config import Config, find_config, load_config
 from scaffold.engine import Progress, ScanOptions, run_scan

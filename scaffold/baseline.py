@@ -10,8 +10,8 @@ from __future__ import annotations
 import hashlib
 import json
 from collections import Counter
+from collections.abc import Iterable
 from pathlib import Path
-from typing import Iterable
 
 from scaffold.errors import ConfigError
 from scaffold.models import Finding
@@ -22,7 +22,7 @@ BASELINE_VERSION = 1
 def fingerprint(code: str, subject: str | None, content: str) -> str:
     """Stable across line moves: the code, the subject and the offending line's text."""
     normalized = " ".join(content.split())
-    digest = hashlib.sha256(f"{code}\0{subject or ''}\0{normalized}".encode("utf-8"))
+    digest = hashlib.sha256(f"{code}\0{subject or ''}\0{normalized}".encode())
     return digest.hexdigest()[:16]
 
 

@@ -10,8 +10,8 @@ import argparse
 import os
 import sys
 import traceback
+from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Callable, Sequence
 
 from scaffold import __version__
 from scaffold.errors import ExitCode, ScaffoldError, UsageError
@@ -93,7 +93,7 @@ def _outputs(args: argparse.Namespace) -> list[tuple[str, str]]:
     if len(outputs) != len(formats):
         raise UsageError(f"{len(formats)} --format but {len(outputs)} --output: give one "
                          "--output per --format, in the same order")
-    return list(zip(formats, outputs))
+    return list(zip(formats, outputs, strict=True))  # lengths checked just above
 
 
 def _write(text: str, destination: str) -> None:

@@ -10,14 +10,14 @@ from __future__ import annotations
 
 import datetime
 import sys
+from collections.abc import Mapping
 from pathlib import Path
-from typing import Any, Mapping, NamedTuple
+from typing import Any, NamedTuple
 
 from scaffold.errors import ConfigError, ParseError
 from scaffold.models import LineIndex
 from scaffold.schemacheck import field_name, schema_errors
 from scaffold.yamlfile import load_documents
-
 
 YAML_NAMES = (".scaffold.yaml", ".scaffold.yml")
 FAIL_ON = ("error", "warning", "info", "never")

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import json
 import textwrap
-from typing import Iterable
+from collections.abc import Iterable
 
 from scaffold.models import ExternalRules, Policy
 from scaffold.plugins import PluginInfo
@@ -16,7 +16,8 @@ from scaffold.policies import Profile
 
 def _table(rows: list[list[str]], header: list[str]) -> str:
     widths = [max(len(str(row[i])) for row in [header, *rows]) for i in range(len(header))]
-    lines = ["  ".join(str(cell).ljust(width) for cell, width in zip(row, widths)).rstrip()
+    lines = ["  ".join(str(cell).ljust(width) for cell, width in zip(row, widths, strict=True))
+             .rstrip()
              for row in [header, [("-" * w) for w in widths], *rows]]
     return "\n".join(lines) + "\n"
 

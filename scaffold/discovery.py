@@ -31,7 +31,7 @@ class _Ignores:
 
     specs: list[tuple[Path, Any]] = field(default_factory=list)
 
-    def entered(self, directory: Path) -> "_Ignores":
+    def entered(self, directory: Path) -> _Ignores:
         gitignore = directory / ".gitignore"
         if not gitignore.is_file():
             return self

@@ -6,15 +6,16 @@ import datetime
 import re
 import threading
 from collections import Counter
+from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import Any, Callable, Iterable, NamedTuple
+from typing import Any, NamedTuple
 
 from scaffold import __version__, baseline
 from scaffold.config import Config
 from scaffold.discovery import discover
-from scaffold.exemptions import ExemptionMatcher
 from scaffold.errors import ParseError
 from scaffold.evaluate import Evaluator
+from scaffold.exemptions import ExemptionMatcher
 from scaffold.models import (
     ControlResult,
     Document,

@@ -4,7 +4,8 @@ check. Produces raw findings (no suppression, no fingerprint yet) for each polic
 from __future__ import annotations
 
 from collections import defaultdict
-from typing import Any, Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
+from typing import Any
 
 from scaffold.models import Check, Document, Finding, Policy, Violation
 from scaffold.plugins import describe_exception

@@ -10,8 +10,9 @@ finding naming the plugin, and the run goes on with the others.
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Iterable, Sequence
+from typing import TYPE_CHECKING
 
 import pluggy
 

@@ -11,7 +11,8 @@ from __future__ import annotations
 import enum
 import functools
 import importlib
-from typing import Any, Callable, Iterable, Mapping, NamedTuple
+from collections.abc import Callable, Iterable, Mapping
+from typing import Any, NamedTuple
 
 
 class Severity(enum.IntEnum):
@@ -22,7 +23,7 @@ class Severity(enum.IntEnum):
     ERROR = 3
 
     @classmethod
-    def parse(cls, text: str) -> "Severity":
+    def parse(cls, text: str) -> Severity:
         return cls[text.upper()]
 
     def __str__(self) -> str:
@@ -35,7 +36,7 @@ _EMPTY: Mapping[str, Any] = {}
 _ANY_OBJECT: Mapping[str, Any] = {"type": "object"}
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _import_function(reference: str) -> Callable[..., Any]:
     module, _, name = reference.partition(":")
     return getattr(importlib.import_module(module), name)
@@ -94,10 +95,10 @@ class Check(NamedTuple):
     """
 
     name: str
-    function: Callable[["Document", Mapping[str, Any]], Iterable[Violation]] | str
+    function: Callable[[Document, Mapping[str, Any]], Iterable[Violation]] | str
     params_schema: Mapping[str, Any] = _ANY_OBJECT
 
-    def resolve(self) -> Callable[["Document", Mapping[str, Any]], Iterable[Violation]]:
+    def resolve(self) -> Callable[[Document, Mapping[str, Any]], Iterable[Violation]]:
         return self.function if callable(self.function) else _import_function(self.function)
 
 
@@ -165,7 +166,7 @@ class Document(NamedTuple):
     path: str  # posix path relative to the scan root
     line: int
     data: Any
-    lines: "LineIndex"
+    lines: LineIndex
     subject: str | None = None  # e.g. "Deployment/web container app"
     resource: Resource | None = None
     container: str | None = None

@@ -8,8 +8,9 @@ is reported (which plugin, which hook, which file) and the others still run.
 from __future__ import annotations
 
 import traceback
+from collections.abc import Iterable, Iterator
 from importlib.metadata import entry_points
-from typing import Any, Iterable, Iterator, NamedTuple
+from typing import Any, NamedTuple
 
 import pluggy
 

@@ -7,8 +7,9 @@ would silently never fire is worse than no policy.
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from pathlib import Path
-from typing import Any, Iterable, Mapping, NamedTuple
+from typing import Any, NamedTuple
 
 import jsonschema_rs
 

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterable, Mapping
+from typing import Any
 
 from scaffold.errors import ConfigError, PluginError, PolicyError, UsageError
 from scaffold.models import Check, ExternalRules, Policy, Severity, Target
@@ -69,7 +70,7 @@ class Registry:
     @classmethod
     def load(cls, disabled: Iterable[str] = (), extra_policy_dirs: Iterable[Path] = (),
              extra_plugins: dict[str, Any] | None = None, use_entry_points: bool = True
-             ) -> "Registry":
+             ) -> Registry:
         host = PluginHost(disabled, extra_plugins, use_entry_points)
         targets = _unique("target", [("scaffold", FILE_TARGET), *host.targets()])
         check_entries = [("scaffold", Check(n, _never_called)) for n in ENGINE_CHECKS]

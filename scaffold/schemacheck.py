@@ -4,7 +4,7 @@ with errors that name the file, the line and the field."""
 from __future__ import annotations
 
 import json
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -16,13 +16,13 @@ SCHEMAS = Path(__file__).parent / "schemas"  # package data, installed beside th
 _MAX_SHOWN = 120  # characters of an offending value shown in a message
 
 
-@lru_cache(maxsize=None)
+@cache
 def bundled_schema(name: str) -> dict[str, Any]:
     """One of the JSON Schemas shipped in `scaffold/schemas/`."""
     return json.loads((SCHEMAS / name).read_text("utf-8"))
 
 
-@lru_cache(maxsize=None)
+@cache
 def _validator(name: str) -> Any:
     return jsonschema_rs.validator_for(bundled_schema(name))
 

@@ -9,7 +9,7 @@ ten thousand documents still costs at least half its weight.
 from __future__ import annotations
 
 import math
-from typing import Iterable, Mapping
+from collections.abc import Iterable, Mapping
 
 from scaffold.models import CATEGORIES, CategoryScore, Finding, Policy, Result, Score, Severity
 

@@ -4,7 +4,8 @@ Selectors that match no code are errors, as in ruff."""
 
 from __future__ import annotations
 
-from typing import Mapping, NamedTuple
+from collections.abc import Mapping
+from typing import NamedTuple
 
 from scaffold.errors import ConfigError, UsageError
 from scaffold.models import Policy, Severity

@@ -6,9 +6,8 @@ itself reported (CORE002), so an ignore can never be added without saying why.
 
 from __future__ import annotations
 
-from typing import NamedTuple
-
 import re
+from typing import NamedTuple
 
 from scaffold.models import Suppression
 

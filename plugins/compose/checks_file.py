@@ -3,8 +3,8 @@ cannot share, referenced files, and network segmentation."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Mapping
 from itertools import combinations
-from typing import Iterator, Mapping
 
 from scaffold import Document, Violation
 from scaffold_plugins.compose import schema

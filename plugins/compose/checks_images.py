@@ -7,7 +7,7 @@ deploy time and passes, while a default (`${TAG:-latest}`) is checked as the val
 
 from __future__ import annotations
 
-from typing import Iterator, Mapping
+from collections.abc import Iterator, Mapping
 
 from scaffold import Document, Violation
 from scaffold_plugins.compose.images import ImageRef

@@ -3,8 +3,8 @@ env files that must exist, and where datastores keep their data."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Mapping
 from pathlib import Path
-from typing import Iterator, Mapping
 
 from scaffold import Document, Violation
 from scaffold_plugins.compose.images import image_names

@@ -6,7 +6,8 @@ from __future__ import annotations
 
 import posixpath
 import re
-from typing import Any, Iterator, Mapping
+from collections.abc import Iterator, Mapping
+from typing import Any
 
 from scaffold import Document, Violation, redact
 from scaffold_plugins.compose.images import matches_any, parse_image

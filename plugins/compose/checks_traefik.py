@@ -8,7 +8,7 @@ where this cannot see (`name@file` from another file) is given the benefit of th
 
 from __future__ import annotations
 
-from typing import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 
 from scaffold import Document, Violation
 from scaffold_plugins.compose.traefik_model import (

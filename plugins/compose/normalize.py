@@ -9,7 +9,8 @@ on `ports[1].host_ip` lands on the line of the second port as written.
 from __future__ import annotations
 
 import re
-from typing import Any, Iterator
+from collections.abc import Iterator
+from typing import Any
 
 from scaffold import LineIndex
 from scaffold_plugins.compose.interpolate import UNKNOWN, Interpolator

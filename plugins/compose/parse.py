@@ -20,10 +20,11 @@ services, since the base file is where that is set and reported; policies about 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 from scaffold import Document, LineIndex, annotation_suppression
 from scaffold_plugins.compose import normalize
@@ -35,9 +36,14 @@ from scaffold_plugins.compose.dockerfile_probe import (
 from scaffold_plugins.compose.images import ImageRef, parse_image
 from scaffold_plugins.compose.interpolate import UNKNOWN, Interpolator, project_variables
 from scaffold_plugins.compose.merge import effective_service
-from scaffold_plugins.compose.names import base_service_names, is_variant
+from scaffold_plugins.compose.names import (  # the target names are re-exported for callers
+    COMPOSE_KIND,
+    FILE_TARGET,
+    SERVICE_TARGET,
+    base_service_names,
+    is_variant,
+)
 
-from scaffold_plugins.compose.names import COMPOSE_KIND, FILE_TARGET, SERVICE_TARGET  # noqa: E402,F401
 IGNORE_LABEL = "scaffold.dev/ignore"
 
 _REMOTE_CONTEXT = re.compile(r"^(?:[a-z][a-z0-9+.-]*://|git@|github\.com/)", re.IGNORECASE)
@@ -56,7 +62,7 @@ class ComposeFile:
     resolve: Interpolator
     variant: bool
     base_services: frozenset[str]
-    services: dict[str, "Service"] = field(default_factory=dict)
+    services: dict[str, Service] = field(default_factory=dict)
 
     @property
     def empty(self) -> bool:

@@ -17,19 +17,23 @@ from __future__ import annotations
 import os
 import re
 import sys
+from collections.abc import Iterator
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 import yaml
 
 from scaffold import Document, LineIndex, ParseError
 from scaffold_plugins.compose import traefik_config as config
+from scaffold_plugins.compose.names import (  # the target names are re-exported for callers
+    ROUTER_TARGET,
+    STATIC_TARGET,
+)
+from scaffold_plugins.compose.names import TRAEFIK_FILE as STATIC_NAME
 from scaffold_plugins.compose.parse import ComposeFile, Service
 from scaffold_plugins.compose.traefik_model import RouterContext, StaticFacts, section
 
-from scaffold_plugins.compose.names import ROUTER_TARGET, STATIC_TARGET  # noqa: E402,F401
-from scaffold_plugins.compose.names import TRAEFIK_FILE as STATIC_NAME  # noqa: E402
 _DYNAMIC_SECTIONS = {"routers", "middlewares", "services", "serverstransports"}
 # Where the Traefik image looks for its static configuration file.
 _STATIC_MOUNTS = ("/etc/traefik/traefik.yml", "/etc/traefik/traefik.yaml",

@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import posixpath
 import re
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from functools import cached_property
-from typing import Any, Callable, Iterator
+from typing import Any
 
 from .parser import Dockerfile, Heredoc, Instruction, Stage
 from .shell import (

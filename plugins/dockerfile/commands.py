@@ -4,7 +4,7 @@ pipefail, disabled TLS or signature checks, world-writable files."""
 from __future__ import annotations
 
 import re
-from typing import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 
 from scaffold import Document, Violation
 

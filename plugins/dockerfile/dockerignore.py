@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import posixpath
 import re
+from collections.abc import Iterator, Mapping
 from pathlib import Path
-from typing import Iterator, Mapping
 
 from scaffold import Document, LineIndex, Violation
 

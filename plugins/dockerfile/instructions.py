@@ -4,7 +4,7 @@ WORKDIR, ENV/LABEL syntax."""
 from __future__ import annotations
 
 import re
-from typing import Iterator, Mapping
+from collections.abc import Iterator, Mapping
 
 from scaffold import Document, Violation
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
-from typing import Sequence
+from collections.abc import Sequence
 
 PLAIN = re.compile(r"""[^\s'"\\$`|&;<>()]+""")
 BLANKS = re.compile(r"[ \t\r]+")
@@ -26,7 +26,7 @@ class LineMap:
         self.lines = [line for _, line in starts]
 
     @classmethod
-    def of_text(cls, text: str, first_line: int) -> "LineMap":
+    def of_text(cls, text: str, first_line: int) -> LineMap:
         """Each newline in `text` starts the next line."""
         starts = [(0, first_line)]
         position = text.find("\n")

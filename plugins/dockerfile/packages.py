@@ -7,7 +7,7 @@ stage's layers are thrown away, so its caches cost build time, not image size.
 from __future__ import annotations
 
 import re
-from typing import Iterator, Mapping
+from collections.abc import Iterator, Mapping
 
 from scaffold import Document, Violation
 

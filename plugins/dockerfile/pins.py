@@ -8,7 +8,7 @@ covers npm, Debian drops old versions from its mirrors). Lists of packages from 
 from __future__ import annotations
 
 import re
-from typing import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 
 from scaffold import Document, Violation
 

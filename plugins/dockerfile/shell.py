@@ -13,8 +13,8 @@ from __future__ import annotations
 
 import itertools
 import re
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import Iterable, Sequence
 
 from .lexer import BLANKS, OPERATOR, REDIRECT, Lexer, LineMap, Word
 from .wrappers import peel
@@ -103,7 +103,7 @@ class _Builder:
     """Groups words into commands and pipelines while the lexer walks the text."""
 
     def __init__(self, text: str, lines: LineMap, nested: bool, depth: int,
-                 ids: "itertools.count[int]") -> None:
+                 ids: itertools.count[int]) -> None:
         self.text, self.lines, self.nested, self.depth = text, lines, nested, depth
         self.ids = ids  # shared with nested scripts, so pipeline numbers never collide
         self.commands: list[Command] = []
@@ -337,7 +337,7 @@ def sets_pipefail(command: Command) -> bool | None:
 
 
 def parse_script(text: str, lines: LineMap, *, nested: bool = False, depth: int = 0,
-                 ids: "itertools.count[int] | None" = None) -> list[Command]:
+                 ids: itertools.count[int] | None = None) -> list[Command]:
     """The commands of shell `text`, nested ones (`sh -c`, `$(...)`) right after their parent."""
     return _Builder(text, lines, nested, depth, ids or itertools.count()).run()
 

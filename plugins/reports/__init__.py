@@ -8,8 +8,8 @@ renders to the same bytes, which keeps CI diffs and caches meaningful.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from importlib import import_module
-from typing import Callable
 
 from scaffold import hookimpl
 from scaffold.models import Report

@@ -7,7 +7,7 @@ yields a `Violation` at the line of the offending command.
 from __future__ import annotations
 
 import re
-from typing import Iterator, Mapping
+from collections.abc import Iterator, Mapping
 
 from scaffold import Document, Violation
 from scaffold_plugins.shell.expansions import ALWAYS_SET, NEVER_EMPTY, constants, expansions

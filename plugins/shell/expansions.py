@@ -8,8 +8,8 @@ or holds spaces and glob characters (`rm -rf $DIR`).
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Iterator
 
 from scaffold_plugins.shell.script import ASSIGNMENT, Command, Script, unquote
 

@@ -14,8 +14,8 @@ Ubuntu (0.5.12) still refuses it, so demanding it of a `#!/bin/sh` script would 
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import Iterable, Sequence
 
 from scaffold_plugins.shell.script import Command, Script
 

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import time
 
+from test_real_world import MAIN
+
 from scaffold import Document, LineIndex
 from scaffold.registry import Registry
 from scaffold_plugins.dockerfile import _data, check_table
 from scaffold_plugins.dockerfile.parser import parse
-
-from test_real_world import MAIN
 
 REGISTRY = Registry.load()
 PACK = [p for p in REGISTRY.policies() if p.target in ("dockerfile", "dockerignore")]

@@ -10,7 +10,13 @@ import time
 import pytest
 
 from scaffold.errors import ParseError
-from scaffold_plugins.dockerfile.parser import Dockerfile, Instruction, parse, parse_key_values, split_image
+from scaffold_plugins.dockerfile.parser import (
+    Dockerfile,
+    Instruction,
+    parse,
+    parse_key_values,
+    split_image,
+)
 
 
 def df(text: str) -> Dockerfile:
