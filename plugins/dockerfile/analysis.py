@@ -10,9 +10,8 @@ from __future__ import annotations
 import posixpath
 import re
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
 from functools import cached_property
-from typing import Any
+from typing import Any, NamedTuple
 
 from .parser import Dockerfile, Heredoc, Instruction, Stage
 from .shell import (
@@ -29,8 +28,7 @@ _SHEBANG = re.compile(r"#!\s*(\S+)(?:\s+(\S+))?")
 _WINDOWS_IMAGE = re.compile(r"nanoserver|servercore|(?:^|/)windows(?:/|:|$)")
 
 
-@dataclass(frozen=True, slots=True)
-class Run:
+class Run(NamedTuple):
     """A RUN (or ONBUILD RUN) and the commands it runs, each with its physical line."""
 
     instruction: Instruction  # for ONBUILD RUN, the trigger

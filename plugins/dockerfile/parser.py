@@ -10,7 +10,6 @@ only fails at build time (unknown instruction, FROM not first, bad arguments) it
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from typing import NamedTuple
 
 from scaffold.errors import ParseError
@@ -34,8 +33,7 @@ _HEREDOC_KEYWORDS = frozenset({"RUN", "COPY", "ADD"})
 _SHELL_KEYWORDS = frozenset({"RUN", "CMD", "ENTRYPOINT"})
 
 
-@dataclass(frozen=True, slots=True)
-class Heredoc:
+class Heredoc(NamedTuple):
     """One `<<EOF` document: its body is what the shell or COPY/ADD would receive."""
 
     delimiter: str
@@ -45,8 +43,7 @@ class Heredoc:
     expand: bool  # False when the delimiter was quoted: Docker leaves `$VAR` alone
 
 
-@dataclass(frozen=True, slots=True)
-class Instruction:
+class Instruction(NamedTuple):
     """One instruction, with its source span kept so findings point at the right lines.
 
     `args` are the words BuildKit hands the instruction: the JSON items in exec form; the one
@@ -113,8 +110,7 @@ class Instruction:
         return self.args[-1] if self.keyword in ("COPY", "ADD") else None
 
 
-@dataclass(frozen=True, slots=True)
-class Stage:
+class Stage(NamedTuple):
     """A build stage: a FROM and the instructions up to the next FROM."""
 
     index: int
@@ -132,8 +128,7 @@ class Stage:
         return self.resolved_image == "scratch"
 
 
-@dataclass(frozen=True, slots=True)
-class Dockerfile:
+class Dockerfile(NamedTuple):
     """A parsed Dockerfile: everything checks need, without Docker."""
 
     directives: tuple[tuple[str, str], ...]  # (lower-case key, value) from the top of the file

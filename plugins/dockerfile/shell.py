@@ -14,7 +14,7 @@ from __future__ import annotations
 import itertools
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from .lexer import BLANKS, OPERATOR, REDIRECT, Lexer, LineMap, Word
 from .wrappers import peel
@@ -25,8 +25,7 @@ _ENDERS = frozenset({"fi", "done", "esac", "}"})
 _DROPPED = frozenset({"for", "case", "function", "select"})  # their words are not a command
 
 
-@dataclass(frozen=True, slots=True)
-class Command:
+class Command(NamedTuple):
     """One simple command as the shell would run it.
 
     `argv` has quotes removed and env prefixes and wrappers peeled off; `raw` is the same
