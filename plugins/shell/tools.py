@@ -9,18 +9,19 @@ in halves when it named none, so one bad file never hides the results for the ot
 
 from __future__ import annotations
 
-import logging
 import os
-import shutil
-import subprocess
 import sys
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-log = logging.getLogger("scaffold.tools")
+if TYPE_CHECKING:
+    import subprocess
+
+# subprocess, shutil and logging are imported where used: every run loads the tool plugins,
+# and most runs of a single file never start a tool.
 
 # Windows limits a whole command line to 32,767 characters; Linux one argument list to ~2 MB.
 _MAX_COMMAND_LINE = 30_000 if os.name == "nt" else 200_000
@@ -44,6 +45,8 @@ def find_binary(name: str) -> str | None:
     """The tool installed with scaffold (next to its Python: `pip install 'scaffold[tools]'`
     in a venv that need not be activated) first, as its version is the one scaffold is tested
     with, then the one on PATH."""
+    import shutil
+
     beside_python = shutil.which(name, path=str(Path(sys.executable).parent))
     return beside_python or shutil.which(name)
 
@@ -88,6 +91,8 @@ def _unreadable(stderr: str, chunk: Sequence[str]) -> dict[str, str]:
 
 def _call(argv: list[str], cwd: Path, env: dict[str, str], timeout: float
           ) -> subprocess.CompletedProcess:
+    import subprocess
+
     try:
         return subprocess.run(argv, cwd=cwd, env=env, capture_output=True, text=True,
                               encoding="utf-8", errors="replace", timeout=timeout)
@@ -142,7 +147,9 @@ def run_batched(command: list[str], paths: Sequence[str], parse: Parse, *, cwd: 
             half = len(rest) // 2
             queue.extend([rest[:half], rest[half:]])
     outcome.seconds = time.perf_counter() - started
-    log.debug("%s: %d files, %d process(es), %.3f s", Path(command[0]).name, len(paths),
+    import logging
+
+    logging.getLogger("scaffold.tools").debug("%s: %d files, %d process(es), %.3f s", Path(command[0]).name, len(paths),
               outcome.processes, outcome.seconds)
     return outcome
 
