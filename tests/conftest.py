@@ -53,3 +53,24 @@ def tree(tmp_path: Path):
     def make(files: dict[str, str | bytes]) -> Path:
         return write_tree(tmp_path, files)
     return make
+
+
+def active_at(report, code: str) -> list[tuple[str | None, int | None]]:
+    """(path, line) of the active findings of `code`, sorted."""
+    return sorted((f.path, f.line) for f in report.findings if f.code == code and f.active)
+
+
+@pytest.fixture
+def processes(monkeypatch) -> list[list[str]]:
+    """Every command line the wrapped tools run, recorded on the way to the real process."""
+    from scaffold_plugins.shell import tools
+
+    calls: list[list[str]] = []
+    real = tools._call
+
+    def record(argv, *args, **kwargs):
+        calls.append(argv)
+        return real(argv, *args, **kwargs)
+
+    monkeypatch.setattr(tools, "_call", record)
+    return calls

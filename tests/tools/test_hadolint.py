@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import REPO, codes, run_cli, scan, write_tree
+from conftest import REPO, active_at, codes, run_cli, scan, write_tree
 from scaffold import Severity
 from scaffold.sources import SourceFile
 from scaffold_plugins import hadolint
@@ -33,24 +33,6 @@ USER 10001
 TAB_HEREDOC = "FROM debian:12.7\nRUN <<-EOT\n\techo hi\n\tEOT\nUSER 10001\n"
 
 
-def _at(report, code: str) -> list[tuple[str | None, int | None]]:
-    return sorted((f.path, f.line) for f in report.findings if f.code == code and f.active)
-
-
-@pytest.fixture
-def processes(monkeypatch) -> list[list[str]]:
-    """Every command line the tools run, recorded on the way to the real process."""
-    calls: list[list[str]] = []
-    real = tools._call
-
-    def record(argv, *args, **kwargs):
-        calls.append(argv)
-        return real(argv, *args, **kwargs)
-
-    monkeypatch.setattr(tools, "_call", record)
-    return calls
-
-
 def test_one_process_checks_every_dockerfile(tree, processes) -> None:
     root = tree({
         "api/Dockerfile": "FROM python:3.12.7-slim\nRUN sudo make\nUSER 10001\n",
@@ -61,9 +43,9 @@ def test_one_process_checks_every_dockerfile(tree, processes) -> None:
     hadolint_calls = [argv for argv in processes if Path(argv[0]).name.startswith("hadolint")]
     assert len(hadolint_calls) == 1
     assert len([arg for arg in hadolint_calls[0] if arg.startswith(str(root))]) == 3
-    assert _at(report, "DL3004") == [("api/Dockerfile", 2)]
-    assert _at(report, "DL3008") == [("web/Dockerfile.prod", 2)]
-    assert _at(report, "DL3000") == [("worker.dockerfile", 2)]
+    assert active_at(report, "DL3004") == [("api/Dockerfile", 2)]
+    assert active_at(report, "DL3008") == [("web/Dockerfile.prod", 2)]
+    assert active_at(report, "DL3000") == [("worker.dockerfile", 2)]
 
 
 def test_levels_map_to_severities_and_categories(tree) -> None:
@@ -155,17 +137,17 @@ def test_a_problem_native_policies_report_is_one_finding(tree, code: str) -> Non
     native = hadolint.EQUIVALENTS[code]
     root = tree({"Dockerfile": text})
     both = scan(root)
-    assert ("Dockerfile", line) in _at(both, native)
-    assert _at(both, code) == []  # folded into the native finding
+    assert ("Dockerfile", line) in active_at(both, native)
+    assert active_at(both, code) == []  # folded into the native finding
     alone = scan(root, ignore=(native,))
-    assert ("Dockerfile", line) in _at(alone, code)  # hadolint's finding, at the same line
+    assert ("Dockerfile", line) in active_at(alone, code)  # hadolint's finding, at the same line
 
 
 def test_a_secret_build_argument_folds_into_its_own_policy(tree) -> None:
     root = tree({"Dockerfile": "FROM python:3.12.7\nARG API_TOKEN\nUSER 10001\n"})
-    assert ("Dockerfile", 2) in _at(scan(root), "DF017")
-    assert _at(scan(root), "DL3064") == []  # DL3064 is DF017 here, not DF007
-    assert _at(scan(root, ignore=("DF017",)), "DL3064") == [("Dockerfile", 2)]
+    assert ("Dockerfile", 2) in active_at(scan(root), "DF017")
+    assert active_at(scan(root), "DL3064") == []  # DL3064 is DF017 here, not DF007
+    assert active_at(scan(root, ignore=("DF017",)), "DL3064") == [("Dockerfile", 2)]
 
 
 def test_scaffold_inline_ignore_applies_to_hadolint_codes(tree) -> None:
@@ -191,7 +173,7 @@ def test_hadolint_pragmas_still_work(tree) -> None:
 def test_shellcheck_codes_on_run_lines_are_reported_once(tree) -> None:
     root = tree({"Dockerfile": "FROM debian:12.7\nRUN echo $A $B $C\nUSER 10001\n"})
     report = scan(root)
-    assert _at(report, "SC2086") == [("Dockerfile", 2)]
+    assert active_at(report, "SC2086") == [("Dockerfile", 2)]
     (finding,) = [f for f in report.findings if f.code == "SC2086"]
     assert finding.category == "reliability"
 
@@ -200,7 +182,7 @@ def test_heredoc_dockerfiles_hadolint_cannot_parse_are_linted_from_a_copy(tree,
                                                                         processes) -> None:
     root = tree({"Dockerfile": HEREDOC_WITH_COMMENT})
     report = scan(root)
-    assert _at(report, "DL3047") == [("Dockerfile", 6)]  # the original line
+    assert active_at(report, "DL3047") == [("Dockerfile", 6)]  # the original line
     assert not [n for n in report.notes if n.startswith("hadolint:")]
     assert len(processes) == 2  # the batch, then the copies of the files it could not parse
 
@@ -213,8 +195,8 @@ def test_unparsable_dockerfile_is_noted_once_and_native_checks_still_apply(tree)
     assert len(notes) == 1 and "a/Dockerfile (line " in notes[0]
     assert "native checks still apply" in notes[0]
     assert "DL1000" not in codes(report)
-    assert _at(report, "DL3047") == [("b/Dockerfile", 2)]  # the other file is still linted
-    assert _at(report, "DF003") == [("a/Dockerfile", 1), ("b/Dockerfile", 1)]  # native: both
+    assert active_at(report, "DL3047") == [("b/Dockerfile", 2)]  # the other file is still linted
+    assert active_at(report, "DF003") == [("a/Dockerfile", 1), ("b/Dockerfile", 1)]  # native: both
 
 
 def test_a_file_hadolint_cannot_read_does_not_hide_the_others(tmp_path: Path, processes) -> None:

