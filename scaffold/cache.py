@@ -55,11 +55,28 @@ def cached(key: str, build: Callable[[], T]) -> T:
     return value
 
 
+_STALE_SECONDS = 7 * 24 * 3600
+
+
+def _prune(folder: Path, kind: str) -> None:
+    """Entries of the same kind untouched for a week: each edit of a policy file makes a new
+    key, and the old entries would otherwise pile up."""
+    import time
+
+    for old in folder.glob(f"{kind}-*.pickle"):
+        try:
+            if time.time() - old.stat().st_mtime > _STALE_SECONDS:
+                old.unlink()
+        except OSError:
+            pass
+
+
 def _store(entry: Path, value: object) -> None:
     import tempfile  # only on a miss
 
     try:
         entry.parent.mkdir(parents=True, exist_ok=True)
+        _prune(entry.parent, entry.name.split("-", 1)[0])
         with tempfile.NamedTemporaryFile(dir=entry.parent, delete=False) as handle:
             pickle.dump(value, handle, protocol=pickle.HIGHEST_PROTOCOL)
         os.replace(handle.name, entry)  # atomic: a concurrent run never reads half a file

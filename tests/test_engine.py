@@ -382,3 +382,32 @@ def test_files_referred_to_are_checked_as_their_kind(tmp_path: Path) -> None:
     report = api.check(context, [tmp_path])
     found = [(f.path, f.line) for f in report.findings if f.code == "DF001"]
     assert found == [("ci/app.build", 1)]  # and never outside the root
+
+
+def test_policy_cache_hits_misses_on_edit_and_prunes(tmp_path: Path, monkeypatch) -> None:
+    import os
+
+    from scaffold.policies import load_policy_set
+
+    monkeypatch.setenv("SCAFFOLD_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.delenv("SCAFFOLD_NO_CACHE", raising=False)
+    write_tree(tmp_path, {"policies/p.yaml": """\
+        code: MY001
+        name: mine
+        title: Mine
+        category: security
+        severity: warning
+        target: kubernetes.object
+        message: a message
+        rationale: a rationale here
+        remediation: a remediation here
+        schema: {}
+        """})
+    first = load_policy_set([tmp_path / "policies"])
+    entries = list((tmp_path / "cache").glob("policies-*.pickle"))
+    assert len(entries) == 1 and load_policy_set([tmp_path / "policies"]) == first
+    os.utime(entries[0], (0, 0))  # an entry untouched for ages
+    text = (tmp_path / "policies/p.yaml").read_text().replace("warning", "error")
+    (tmp_path / "policies/p.yaml").write_text(text + "\n")  # a new size: a new key
+    assert str(load_policy_set([tmp_path / "policies"]).policies[0].severity) == "error"
+    assert entries[0] not in list((tmp_path / "cache").glob("policies-*.pickle"))
