@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime
-import re
 import threading
 from collections import Counter
 from collections.abc import Callable, Iterable
@@ -12,24 +11,20 @@ from typing import Any, NamedTuple
 
 from scaffold import __version__, baseline
 from scaffold.config import Config
+from scaffold.controls import control_results
 from scaffold.discovery import discover
 from scaffold.errors import ParseError
 from scaffold.evaluate import Evaluator
 from scaffold.exemptions import ExemptionMatcher
 from scaffold.models import (
-    ControlResult,
     Document,
     Finding,
     Policy,
     Report,
     Result,
-    Severity,
     Skipped,
     Suppression,
-    ToolFinding,
-    ToolRun,
 )
-from scaffold.plugins import PluginFailure
 from scaffold.policies import Profile
 from scaffold.registry import Registry
 from scaffold.reports import sorted_findings
@@ -37,15 +32,9 @@ from scaffold.scoring import score
 from scaffold.selection import CodeFilter
 from scaffold.sources import SourceFile
 from scaffold.suppressions import comment_suppressions, matches
+from scaffold.toolphase import add_tool_runs, tool_runs
 
 Progress = Callable[[int, int], None]
-
-
-class _RuleInfo(NamedTuple):
-    """What scoring needs to know of a wrapped tool's code (a policy has it built in)."""
-
-    category: str
-    severity: Severity
 
 
 class ScanOptions(NamedTuple):
@@ -55,12 +44,6 @@ class ScanOptions(NamedTuple):
     today: datetime.date | None = None  # None: the day the scan runs
     progress: Progress | None = None
     profile: Profile | None = None  # the active profile, for its per-control report
-
-
-def _natural(text: str) -> list:
-    """`4.2` before `4.10`: control ids sort by their numbers."""
-    return [(0, int(part), "") if part.isdigit() else (1, 0, part)
-            for part in re.split(r"(\d+)", text) if part]
 
 
 class Scan:
@@ -99,9 +82,9 @@ class Scan:
         if policy is None:  # the user ignored it
             return None
         finding = Finding(code, policy.severity, policy.category, message, path, line, subject)
-        return self._finalize(finding, None, source, [])
+        return self.finalize(finding, None, source, [])
 
-    def _add_core(self, *args: Any, **kwargs: Any) -> None:
+    def add_core(self, *args: Any, **kwargs: Any) -> None:
         finding = self._core(*args, **kwargs)
         if finding is not None:
             self.loose.append(finding)
@@ -116,7 +99,7 @@ class Scan:
         # Wrapped tools are separate processes: they run beside the per-file scan, on copies
         # of the file list (the scan reads and releases its own SourceFiles).
         runs: list[tuple[str, Any]] = []
-        tools = threading.Thread(target=lambda: runs.extend(self._tool_runs(list(walk.files))))
+        tools = threading.Thread(target=lambda: runs.extend(tool_runs(self, list(walk.files))))
         tools.start()
         try:
             self._scan_all(files)
@@ -124,8 +107,8 @@ class Scan:
             tools.join()
         extra = files[len(walk.files):]  # files referred to during the scan
         if extra:
-            runs += self._tool_runs(extra)
-        self._add_tool_runs(runs, files)
+            runs += tool_runs(self, extra)
+        add_tool_runs(self, runs, files)
         return self._report(walk.skipped)
 
     def _scan_all(self, files: list[SourceFile]) -> None:
@@ -169,15 +152,15 @@ class Scan:
 
     def _report_load_failures(self) -> None:
         for failure in self.registry.host.failures:
-            self._add_core("CORE003", None, None, failure.message)
+            self.add_core("CORE003", None, None, failure.message)
 
     def _report_expired_exemptions(self) -> None:
         config_path = self._config_path()
         for e in self.config.exemptions:
             if e.expires is not None and e.expires <= self.today:
-                self._add_core("CORE005", config_path, e.line,
-                               f"exemption {e.index + 1} ({e.reason!r}) expired on "
-                               f"{e.expires.isoformat()} and no longer applies")
+                self.add_core("CORE005", config_path, e.line,
+                              f"exemption {e.index + 1} ({e.reason!r}) expired on "
+                              f"{e.expires.isoformat()} and no longer applies")
 
     def _config_path(self) -> str | None:
         if self.config.file is None:
@@ -198,16 +181,16 @@ class Scan:
             for document in result:
                 if not isinstance(document, Document) or document.target not in \
                         self.registry.targets:
-                    self._add_core("CORE003", source.path, None,
-                                   f"plugin {plugin!r} returned {document!r:.80}, not a "
-                                   "Document of a declared target", source)
+                    self.add_core("CORE003", source.path, None,
+                                  f"plugin {plugin!r} returned {document!r:.80}, not a "
+                                  "Document of a declared target", source)
                     continue
                 documents.append(document)
         for failure in self.registry.host.failures[failures_before:]:
             claimed = True
-            self._add_core("CORE003", source.path, None,
-                           f"plugin {failure.plugin!r} failed on this file: {failure.message}",
-                           source)
+            self.add_core("CORE003", source.path, None,
+                          f"plugin {failure.plugin!r} failed on this file: {failure.message}",
+                          source)
         return claimed, documents, error
 
     def _scan_file(self, source: SourceFile) -> bool:
@@ -217,7 +200,7 @@ class Scan:
             return False
         self.files += 1
         self.documents += len(documents)
-        comments = self._comment_suppressions(source)
+        comments = self.comment_suppressions(source)
         if comments:
             self.comments[source.path] = comments
         if "CORE001" in self.by_code:
@@ -230,18 +213,18 @@ class Scan:
         for document in documents:
             self._check_document_suppressions(document, source)
             for policy, raw in self.evaluator.evaluate(document, self._check_failed):
-                final = tuple(self._finalize(f, document, source, comments) for f in raw)
+                final = tuple(self.finalize(f, document, source, comments) for f in raw)
                 self.results.append(Result(policy.code, document.path, document.subject,
                                            not raw, final))
         return True
 
     def _check_failed(self, document: Document, plugin: str, message: str) -> None:
-        self._add_core("CORE003", document.path, document.line,
-                       f"plugin {plugin!r}: {message}", subject=document.subject)
+        self.add_core("CORE003", document.path, document.line,
+                      f"plugin {plugin!r}: {message}", subject=document.subject)
 
     # -- suppressions ---------------------------------------------------------------------
 
-    def _comment_suppressions(self, source: SourceFile) -> list[Suppression]:
+    def comment_suppressions(self, source: SourceFile) -> list[Suppression]:
         try:
             if "scaffold:" not in source.text:
                 return []
@@ -249,7 +232,7 @@ class Scan:
             return []
         found, bad = comment_suppressions(source.lines)
         for problem in bad:
-            self._add_core("CORE002", source.path, problem.line, problem.message, source)
+            self.add_core("CORE002", source.path, problem.line, problem.message, source)
         for suppression in found:
             self._check_codes(suppression, source.path, source)
         if found and not self.options.inline_ignores:
@@ -265,8 +248,8 @@ class Scan:
     def _check_codes(self, suppression: Suppression, path: str, source: SourceFile | None) -> None:
         for code in suppression.codes:
             if not self._is_known(code):
-                self._add_core("CORE004", path, suppression.line,
-                               f"inline ignore names {code!r}, which is no policy code", source)
+                self.add_core("CORE004", path, suppression.line,
+                              f"inline ignore names {code!r}, which is no policy code", source)
 
     def _check_document_suppressions(self, document: Document, source: SourceFile) -> None:
         for suppression in document.suppressions:
@@ -275,12 +258,12 @@ class Scan:
             if not suppression.reason:
                 problem = (f"for {','.join(suppression.codes)} has no reason"
                            if suppression.codes else "names no valid code")
-                self._add_core("CORE002", document.path, suppression.line,
-                               f"ignore annotation {problem}: write "
-                               "`CODE[,CODE] -- why it is safe`", source, document.subject)
+                self.add_core("CORE002", document.path, suppression.line,
+                              f"ignore annotation {problem}: write "
+                              "`CODE[,CODE] -- why it is safe`", source, document.subject)
             self._check_codes(suppression, document.path, source)
 
-    def _finalize(self, finding: Finding, document: Document | None, source: SourceFile | None,
+    def finalize(self, finding: Finding, document: Document | None, source: SourceFile | None,
                   comments: list[Suppression]) -> Finding:
         """Fingerprint the finding, then apply inline ignores, exemptions and the baseline."""
         content = ""
@@ -309,74 +292,7 @@ class Scan:
                 return "exemption", matcher.exemption.reason
         return None, None
 
-    # -- wrapped tools --------------------------------------------------------------------
-
-    def _tool_runs(self, files: list[SourceFile]) -> list[tuple[str, Any]]:
-        copies = [SourceFile(source.abspath, source.path, source.kind) for source in files]
-        runs, failures = self.registry.host.run_tools(copies, self.config.root)
-        return [*runs, *(("", failure) for failure in failures)]
-
-    def _add_tool_runs(self, runs: list[tuple[str, Any]], files: list[SourceFile]) -> None:
-        native = {(f.code, f.path, f.line) for result in self.results for f in result.findings}
-        sources = {source.path: source for source in files}
-        for plugin, run in runs:
-            if isinstance(run, PluginFailure):
-                self._add_core("CORE003", None, None, f"plugin {run.plugin!r} failed running "
-                               f"its tool: {run.message}")
-            elif not isinstance(run, ToolRun):
-                self._add_core("CORE003", None, None,
-                               f"plugin {plugin!r} returned {run!r:.80}, not a ToolRun")
-            else:
-                self.notes.extend(f"{run.tool}: {note}" for note in run.notes)
-                self._add_tool_results(run, native, sources)
-
-    def _tool_finding(self, found: ToolFinding) -> Finding | None:
-        rules = self.registry.external_rules_for(found.code)
-        category = found.category or (rules.category if rules else "maintainability")
-        if not self.codes.allows(found.code, category):
-            return None
-        severity = self.codes.severity(found.code, found.severity)
-        known = self.by_code.get(found.code)
-        if known is None or severity > known.severity:
-            self.by_code[found.code] = _RuleInfo(category, severity)
-        return Finding(found.code, severity, category, found.message, found.path, found.line)
-
-    def _add_tool_results(self, run: ToolRun, native: set, sources: dict) -> None:
-        """One result per code the tool reported and file it checked, so a tool code failing
-        in one file of a hundred scores like a policy would."""
-        by_code: dict[str, dict[str, list[Finding]]] = {}
-        for found in run.findings:
-            if found.equivalent and (found.equivalent, found.path, found.line) in native:
-                continue  # the native policy already reports this problem here: one finding
-            finding = self._tool_finding(found)
-            if finding is None:
-                continue
-            source = sources.get(found.path)
-            comments = self.comments.get(found.path)
-            if comments is None and source is not None:
-                comments = self._comment_suppressions(source)
-            final = self._finalize(finding, None, source, comments or [])
-            by_code.setdefault(found.code, {}).setdefault(found.path, []).append(final)
-        for code in sorted(by_code):
-            for path in sorted({*run.checked, *by_code[code]}):
-                findings = tuple(by_code[code].get(path, ()))
-                self.results.append(Result(code, path, None, not findings, findings))
-
     # -- the report -----------------------------------------------------------------------
-
-    def _controls(self, findings: list[Finding]) -> tuple[ControlResult, ...]:
-        profile = self.options.profile
-        if profile is None or not profile.controls:
-            return ()
-        evaluated = {result.code for result in self.results}
-        controls = []
-        for control in sorted(profile.controls, key=_natural):
-            codes = profile.controls[control]
-            failed = sum(1 for f in findings if f.active and matches(codes, f.code))
-            checked = any(matches(codes, code) for code in evaluated)
-            status = "fail" if failed else ("pass" if checked else "n/a")
-            controls.append(ControlResult(control, codes, status, failed))
-        return tuple(controls)
 
     def _report(self, skipped: list[Skipped]) -> Report:
         findings = [f for result in self.results for f in result.findings] + self.loose
@@ -389,7 +305,7 @@ class Scan:
             findings=tuple(sorted_findings(findings)),
             score=score(self.results, findings, self.by_code), skipped=tuple(skipped),
             notes=tuple(notes), profile=self.options.profile.name if self.options.profile
-            else None, controls=self._controls(findings),
+            else None, controls=control_results(self.options.profile, self.results, findings),
         )
 
 
