@@ -12,7 +12,7 @@ YAML_SUFFIXES = (".yaml", ".yml")
 
 @hookimpl
 def scaffold_parse(source):
-    if not source.name.endswith(YAML_SUFFIXES):
-        return None
+    if not source.name.endswith(YAML_SUFFIXES) or source.kind == "helm.template":
+        return None  # a Helm template is Go text/template, rendered by the helm plugin
     source.yaml()  # raises ParseError at the offending line
     return []

@@ -67,6 +67,9 @@ class Scan:
         self.notes: list[str] = []
         self.comments: dict[str, list[Suppression]] = {}  # inline ignores, by path
         self._root = config.root.resolve()
+        self._tree_targets = {name for name, target in registry.targets.items()
+                              if target.whole_tree}
+        self.kept: list[Document] = []  # documents for the whole-tree phase
         self.files = 0
         self.documents = 0
 
@@ -103,6 +106,7 @@ class Scan:
         tools.start()
         try:
             self._scan_all(files)
+            self._scan_tree()
         finally:
             tools.join()
         extra = files[len(walk.files):]  # files referred to during the scan
@@ -123,6 +127,29 @@ class Scan:
             files.extend(self._referenced(source))
             if self.options.progress:
                 self.options.progress(done, len(files))
+
+    def _scan_tree(self) -> None:
+        """Evaluate the documents plugins build from the whole tree (cross-resource checks)."""
+        if not self.kept:
+            return
+        failures_before = len(self.registry.host.failures)
+        for plugin, documents in self.registry.host.tree_documents(self.kept):
+            for document in documents:
+                if self._is_declared(document, plugin, getattr(document, "path", None)):
+                    source = self._by_path.get(document.path)
+                    self._evaluate(document, source, self.comments.get(document.path, []))
+        for failure in self.registry.host.failures[failures_before:]:
+            self.add_core("CORE003", None, None, f"plugin {failure.plugin!r} failed on the "
+                          f"whole tree: {failure.message}")
+        self.kept = []
+
+    def _is_declared(self, document: Any, plugin: str, path: str | None,
+                     source: SourceFile | None = None) -> bool:
+        if isinstance(document, Document) and document.target in self.registry.targets:
+            return True
+        self.add_core("CORE003", path, None, f"plugin {plugin!r} returned {document!r:.80}, "
+                      "not a Document of a declared target", source)
+        return False
 
     def _referenced(self, source: SourceFile) -> list[SourceFile]:
         """Files `source` names with a kind, to scan as that kind: new ones, ones still in the
@@ -178,14 +205,8 @@ class Scan:
             if isinstance(result, ParseError):
                 error = error or result
                 continue
-            for document in result:
-                if not isinstance(document, Document) or document.target not in \
-                        self.registry.targets:
-                    self.add_core("CORE003", source.path, None,
-                                  f"plugin {plugin!r} returned {document!r:.80}, not a "
-                                  "Document of a declared target", source)
-                    continue
-                documents.append(document)
+            documents += [document for document in result
+                          if self._is_declared(document, plugin, source.path, source)]
         for failure in self.registry.host.failures[failures_before:]:
             claimed = True
             self.add_core("CORE003", source.path, None,
@@ -195,6 +216,8 @@ class Scan:
 
     def _scan_file(self, source: SourceFile) -> bool:
         """Scan one file; False when no plugin claims it."""
+        if source.kind is None:
+            source.kind = self.registry.host.classify(source)
         claimed, documents, error = self._parse(source)
         if not claimed:
             return False
@@ -212,11 +235,17 @@ class Scan:
                                        tuple(findings)))
         for document in documents:
             self._check_document_suppressions(document, source)
-            for policy, raw in self.evaluator.evaluate(document, self._check_failed):
-                final = tuple(self.finalize(f, document, source, comments) for f in raw)
-                self.results.append(Result(policy.code, document.path, document.subject,
-                                           not raw, final))
+            self._evaluate(document, source, comments)
+            if document.target in self._tree_targets:
+                self.kept.append(document)
         return True
+
+    def _evaluate(self, document: Document, source: SourceFile | None,
+                  comments: list[Suppression]) -> None:
+        for policy, raw in self.evaluator.evaluate(document, self._check_failed):
+            final = tuple(self.finalize(f, document, source, comments) for f in raw)
+            self.results.append(Result(policy.code, document.path, document.subject,
+                                       not raw, final))
 
     def _check_failed(self, document: Document, plugin: str, message: str) -> None:
         self.add_core("CORE003", document.path, document.line,

@@ -87,6 +87,20 @@ def scaffold_external_rules() -> Iterable[ExternalRules]:
 
 
 @hookspec
+def scaffold_classify(source: SourceFile) -> str | None:
+    """Say what a file is before any plugin parses it, when its place tells and its name
+    does not: a Helm chart's templates are Go templates, not YAML, however they are named.
+
+    The first plugin (in name order) to return a kind sets ``source.kind``; plugins that parse
+    by name leave a file of another kind alone. Decide from ``source.abspath`` and cache what
+    you learn per folder: this is called for every file of the walk.
+
+    :param source: the file, with ``path`` relative to the scan root.
+    :return: a kind name, or ``None``.
+    """
+
+
+@hookspec
 def scaffold_parse(source: SourceFile) -> Iterable[Document] | None:
     """Turn a file into documents, or return ``None`` when the file is not for this plugin.
 
@@ -102,6 +116,24 @@ def scaffold_parse(source: SourceFile) -> Iterable[Document] | None:
 
     :param source: the file, with ``path`` relative to the scan root.
     :return: a list of ``scaffold.Document``, or ``None``.
+    """
+
+
+# -- the whole tree: called once per scan, after every file was parsed --------------------------
+
+
+@hookspec
+def scaffold_tree_documents(documents: Sequence[Document]) -> Iterable[Document]:
+    """Documents for policies that need the whole scan: a Service that selects no pod, a
+    ConfigMap no workload mounts.
+
+    Called once after the walk with every document of the targets declared with
+    ``whole_tree=True``, in scan order. Return new documents (of any declared target), for
+    example one per object with an index of the tree in ``parsed``: they are evaluated like
+    any other, and their findings point at the file and line of the object they name.
+
+    :param documents: the kept documents of the scan.
+    :return: a list of ``scaffold.Document``.
     """
 
 

@@ -70,6 +70,9 @@ class Target(NamedTuple):
     name: str
     title: str
     example_filename: str  # the file name an embedded policy example is parsed as
+    # Keep this target's documents after the walk and hand them to `scaffold_tree_documents`
+    # (cross-resource checks). Off by default: a scan holds files' paths, not their contents.
+    whole_tree: bool = False
 
 
 class Violation(NamedTuple):

@@ -135,7 +135,7 @@ class PluginHost:
         for impl in impls:
             try:
                 result = impl.function(*(kwargs[arg] for arg in impl.argnames))
-                if result is not None and not isinstance(result, (list, tuple)):
+                if result is not None and not isinstance(result, (list, tuple, str)):
                     result = list(result)  # generators run here, inside the guard
             except ParseError as error:
                 # The file is malformed, not the plugin broken: the caller reports it.
@@ -173,6 +173,17 @@ class PluginHost:
         runs = [(name, run) for name, runs in self._call_each(
             "scaffold_run_tool", failures=failures, files=files, root=root) for run in runs]
         return runs, failures
+
+    def classify(self, source: Any) -> str | None:
+        """The kind the first plugin (in name order) says the file is, or None."""
+        for _, kind in self._call_each("scaffold_classify", path=source.path, source=source):
+            if isinstance(kind, str):
+                return kind
+        return None
+
+    def tree_documents(self, documents: list[Any]) -> Iterator[tuple[str, Any]]:
+        """Yield (plugin, documents) for each plugin that builds documents from the tree."""
+        return self._call_each("scaffold_tree_documents", documents=documents)
 
     def parse(self, source: Any) -> Iterator[tuple[str, Any]]:
         """Yield (plugin, documents or ParseError) for each plugin that claims the file.

@@ -118,6 +118,33 @@ def test_hook_scaffold_parse(sample_site: Path, tmp_path: Path) -> None:
     assert "expected key = value" in result.stdout
 
 
+def test_hook_scaffold_classify(sample_site: Path, tmp_path: Path) -> None:
+    project = write_tree(tmp_path / "project", {
+        "app.ini": "[main]\ndebug = true\n",
+        "vendor/lib.ini": "[main]\ndebug = true\nthis line has no equals\n",
+    })
+    result = run_cli("check", "--format", "json", cwd=project,
+                     env={"PYTHONPATH": str(sample_site)})
+    paths = {f["path"] for f in json.loads(result.stdout)["findings"]}
+    assert paths == {"app.ini"}  # the vendored file is not parsed as an INI file at all
+
+
+def test_hook_scaffold_tree_documents(sample_site: Path, tmp_path: Path) -> None:
+    project = write_tree(tmp_path / "project", {
+        "a.ini": "[main]\nname = a\nport = 1\n",
+        "b.ini": "[main]\nport = 2\n",
+        "c.ini": "[main]\nother = 3\n",
+    })
+    result = run_cli("check", "--format", "json", "--select", "INI003", cwd=project,
+                     env={"PYTHONPATH": str(sample_site)})
+    report = json.loads(result.stdout)
+    found = {(f["path"], f["line"], f["message"]) for f in report["findings"]}
+    assert found == {("a.ini", 3, "port is also set in b.ini"),
+                     ("b.ini", 2, "port is also set in a.ini")}
+    assert {(r["path"], r["passed"]) for r in report["results"] if r["code"] == "INI003"} == {
+        ("a.ini", False), ("b.ini", False), ("c.ini", True)}
+
+
 def test_hook_scaffold_external_rules(sample_site: Path, tmp_path: Path) -> None:
     env = {"PYTHONPATH": str(sample_site)}
     explained = run_cli("explain", "PYC001", cwd=tmp_path, env=env)

@@ -33,7 +33,24 @@ POLICIES = Path(__file__).with_name("sample_policies")
 
 @hookimpl
 def scaffold_targets():
-    return [Target("sample.ini", "An INI file", "settings.ini")]
+    return [Target("sample.ini", "An INI file", "settings.ini", whole_tree=True),
+            Target("sample.ini-tree", "An INI file seen with every other one", "settings.ini")]
+
+
+@hookimpl
+def scaffold_classify(source):
+    # Files under a `vendor/` folder are someone else's: ours to recognise, not to check.
+    return "sample.vendored" if "vendor" in Path(source.path).parts else None
+
+
+@hookimpl
+def scaffold_tree_documents(documents):
+    owners = {}
+    for document in documents:
+        for key in document.data:
+            owners.setdefault(key, []).append(document.path)
+    return [document._replace(target="sample.ini-tree", parsed=owners)
+            for document in documents]
 
 
 @hookimpl
@@ -47,11 +64,19 @@ def _password_check(document, params):
             yield Violation(message=f"{key} holds a literal secret ({redact(value)})", line=line)
 
 
+def _shared_key_check(document, params):
+    for key in document.data:
+        others = [path for path in document.parsed[key] if path != document.path]
+        if others:
+            yield Violation(message=f"{key} is also set in {', '.join(others)}", path=(key,))
+
+
 @hookimpl
 def scaffold_checks():
     return [Check("sample.literal-secret", _password_check,
                   {"type": "object", "required": ["keys"],
-                   "properties": {"keys": {"type": "array", "items": {"type": "string"}}}})]
+                   "properties": {"keys": {"type": "array", "items": {"type": "string"}}}}),
+            Check("sample.shared-key", _shared_key_check)]
 
 
 @hookimpl
@@ -62,7 +87,7 @@ def scaffold_report_formats():
 
 @hookimpl
 def scaffold_parse(source):
-    if not source.name.endswith(".ini"):
+    if not source.name.endswith(".ini") or source.kind == "sample.vendored":
         return None
     values, data, lines = {}, {}, LineIndex()
     for number, text in enumerate(source.lines, 1):
