@@ -57,7 +57,8 @@ def check(context: Context, paths: Iterable[Path], *, select: tuple[str, ...] | 
     selection = Selection(
         select=select if select is not None else config.select,
         ignore=(*config.ignore, *ignore), profile=profile or config.profile,
-        severity=config.severity, params=config.params, source=config.source or "config",
+        severity=config.severity, params=config.params, settings=config.settings,
+        source=config.source or "config",
     )
     codes = code_filter(context.registry, selection)
     policies = select_policies(context.registry, selection, codes)

@@ -38,6 +38,10 @@ class Exemption(NamedTuple):
     expires: datetime.date | None = None
 
 
+# Top-level keys that set the param of the same name on every policy that takes it.
+SHARED_PARAMS = ("kubernetes-version",)
+
+
 class Config(NamedTuple):
     root: Path  # where relative paths in the config, reports and baselines start
     source: str | None = None  # the config file, for messages; None when there is none
@@ -46,6 +50,8 @@ class Config(NamedTuple):
     ignore: tuple[str, ...] = ()
     severity: Mapping[str, str] = {}  # shared default: never mutated
     params: Mapping[str, Mapping[str, Any]] = {}  # shared default: never mutated
+    # Params shared by every policy whose check takes them (`kubernetes-version`).
+    settings: Mapping[str, Any] = {}  # shared default: never mutated
     exclude: tuple[str, ...] = ()
     policy_paths: tuple[Path, ...] = ()
     profile: str | None = None
@@ -168,6 +174,7 @@ def _build(data: dict[str, Any], path: Path, lines: LineIndex | None, label: str
         select=tuple(data["select"]) if "select" in data else None,
         ignore=tuple(data.get("ignore", ())), severity=data.get("severity", {}),
         params=data.get("params", {}), exclude=tuple(data.get("exclude", ())),
+        settings={key: data[key] for key in SHARED_PARAMS if key in data},
         policy_paths=tuple(base / p for p in data.get("policy-paths", ())),
         profile=data.get("profile"), disable_plugins=tuple(data.get("disable-plugins", ())),
         fail_on=data.get("fail-on", "error"), min_score=data.get("min-score"),

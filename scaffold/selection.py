@@ -21,6 +21,7 @@ class Selection(NamedTuple):
     profile: str | None = None
     severity: Mapping[str, str] | None = None
     params: Mapping[str, Mapping] | None = None
+    settings: Mapping[str, object] | None = None  # params shared by every policy taking them
     source: str = "configuration"  # where select/ignore/params came from, for messages
 
 
@@ -88,5 +89,16 @@ def _apply_params(registry: Registry, policies: list[Policy], selection: Selecti
     for code in params:
         if code not in known:
             raise ConfigError(f"params.{code}: no such policy", path=selection.source)
-    return [registry.with_params(p, params[p.code], selection.source) if p.code in params else p
-            for p in policies]
+    chosen = []
+    for policy in policies:
+        given = {**_shared(registry, policy, selection.settings or {}), **params.get(policy.code, {})}
+        chosen.append(registry.with_params(policy, given, selection.source) if given else policy)
+    return chosen
+
+
+def _shared(registry: Registry, policy: Policy, settings: Mapping[str, object]) -> dict:
+    """The shared settings this policy's check declares as params."""
+    if policy.check is None or not settings:
+        return {}
+    declared = registry.checks[policy.check].params_schema.get("properties", {})
+    return {key: value for key, value in settings.items() if key in declared}
