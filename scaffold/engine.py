@@ -133,7 +133,11 @@ class Scan:
         if not self.kept:
             return
         failures_before = len(self.registry.host.failures)
-        for plugin, documents in self.registry.host.tree_documents(self.kept):
+        # Folders, or one file (an all-in-one manifest), are a whole tree; several files (the
+        # changed files pre-commit passes) are part of one.
+        paths = self.options.paths
+        complete = len(paths) == 1 or all(path.is_dir() for path in paths)
+        for plugin, documents in self.registry.host.tree_documents(self.kept, complete):
             for document in documents:
                 if self._is_declared(document, plugin, getattr(document, "path", None)):
                     source = self._by_path.get(document.path)

@@ -123,7 +123,7 @@ def scaffold_parse(source: SourceFile) -> Iterable[Document] | None:
 
 
 @hookspec
-def scaffold_tree_documents(documents: Sequence[Document]) -> Iterable[Document]:
+def scaffold_tree_documents(documents: Sequence[Document], complete: bool) -> Iterable[Document]:
     """Documents for policies that need the whole scan: a Service that selects no pod, a
     ConfigMap no workload mounts.
 
@@ -133,6 +133,9 @@ def scaffold_tree_documents(documents: Sequence[Document]) -> Iterable[Document]
     any other, and their findings point at the file and line of the object they name.
 
     :param documents: the kept documents of the scan.
+    :param complete: False when the scan was given several paths of which some are files
+        (the changed files a pre-commit run passes): the tree is then partial, and a check
+        for something *missing* from it must not report.
     :return: a list of ``scaffold.Document``.
     """
 

@@ -181,9 +181,10 @@ class PluginHost:
                 return kind
         return None
 
-    def tree_documents(self, documents: list[Any]) -> Iterator[tuple[str, Any]]:
+    def tree_documents(self, documents: list[Any], complete: bool) -> Iterator[tuple[str, Any]]:
         """Yield (plugin, documents) for each plugin that builds documents from the tree."""
-        return self._call_each("scaffold_tree_documents", documents=documents)
+        return self._call_each("scaffold_tree_documents", documents=documents,
+                               complete=complete)
 
     def parse(self, source: Any) -> Iterator[tuple[str, Any]]:
         """Yield (plugin, documents or ParseError) for each plugin that claims the file.

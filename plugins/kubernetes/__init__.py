@@ -68,7 +68,7 @@ def scaffold_parse(source):
 
 
 @hookimpl
-def scaffold_tree_documents(documents):
+def scaffold_tree_documents(documents, complete):
     from scaffold_plugins.kubernetes.related import related_documents
 
-    return related_documents(documents)
+    return related_documents(documents, complete)
