@@ -328,7 +328,7 @@ class Scan:
     # -- the report -----------------------------------------------------------------------
 
     def _report(self, skipped: list[Skipped]) -> Report:
-        findings = [f for result in self.results for f in result.findings] + self.loose
+        findings = _distinct([f for result in self.results for f in result.findings] + self.loose)
         notes = list(self.notes)
         if self.files == 0:
             notes.append("no file to check: nothing was scored")
@@ -340,6 +340,19 @@ class Scan:
             notes=tuple(notes), profile=self.options.profile.name if self.options.profile
             else None, controls=control_results(self.options.profile, self.results, findings),
         )
+
+
+def _distinct(findings: list[Finding]) -> list[Finding]:
+    """One finding per problem: a template rendered with three values files, or a base seen
+    through two overlays, reports the same line once."""
+    seen: set[tuple] = set()
+    kept = []
+    for finding in findings:
+        key = (finding.code, finding.path, finding.line, finding.subject, finding.message)
+        if key not in seen:
+            seen.add(key)
+            kept.append(finding)
+    return kept
 
 
 def run_scan(registry: Registry, config: Config, policies: Iterable[Policy],

@@ -16,11 +16,14 @@ FIXTURES = REPO / "tests" / "policies"
 # named here exercises them instead, and the meta-test checks that it exists.
 TESTED_ELSEWHERE = {
     "CORE003": "tests/test_plugins.py::test_plugin_raising_in_parse_is_reported_and_scan_goes_on",
+    # Needs a PATH without kubectl and kustomize.
+    "KUST002": "tests/kustomize/test_kustomize.py::"
+               "test_without_kustomize_the_files_are_checked_and_it_is_said_once",
 }
 
 # The wrapped tools have their own tests (tests/tools); here they would only cost a process per
 # fixture, and their findings are not what these tests are about.
-WITHOUT_TOOLS = ("hadolint", "shellcheck")
+WITHOUT_TOOLS = ("hadolint", "shellcheck", "checkov")
 
 REGISTRY = Registry.load()
 POLICIES = {policy.code: policy for policy in REGISTRY.policies()}

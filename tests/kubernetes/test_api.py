@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from conftest import run_cli, scan, write_tree
+from conftest import run_cli, scan_without_checkov as scan, write_tree
 from scaffold_plugins.kubernetes import apischema
 
 DEPLOYMENT = """\
