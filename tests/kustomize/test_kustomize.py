@@ -8,7 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from conftest import run_cli, scan_without_checkov as scan, write_tree
+from conftest import run_cli, write_tree
+from conftest import scan_without_checkov as scan
 
 pytestmark = pytest.mark.skipif(not (shutil.which("kubectl") or shutil.which("kustomize")),
                                 reason="needs kubectl or kustomize: run tests/run.sh")
