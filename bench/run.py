@@ -2,6 +2,7 @@
 
     python bench/run.py                       # 2,000 manifests, 200 Dockerfiles, 100 compose
     python bench/run.py --manifests 5000 --dockerfiles 500 --compose 200 --repeat 5
+    python bench/run.py --case kubernetes     # 5,000 manifest files, Helm charts, overlays
 
 It generates a synthetic tree under bench/out/ (deterministic: same arguments, same files),
 then reports, as medians over --repeat runs of the real console script:
@@ -149,6 +150,111 @@ def generate(out: Path, manifests: int, dockerfiles: int, compose: int) -> list[
     return yaml_files
 
 
+# -- the Kubernetes-heavy case ----------------------------------------------------------------
+
+K8S_EXTRA = """\
+---
+apiVersion: v1
+kind: ConfigMap
+metadata: {{name: svc-{n}, namespace: team-{team}}}
+data: {{LOG_LEVEL: info, FEATURE_FLAGS: "a,b,c"}}
+---
+apiVersion: policy/v1
+kind: PodDisruptionBudget
+metadata: {{name: svc-{n}, namespace: team-{team}}}
+spec:
+  maxUnavailable: 1
+  selector: {{matchLabels: {{app.kubernetes.io/name: svc-{n}}}}}
+---
+apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata: {{name: svc-{n}, namespace: team-{team}}}
+spec:
+  podSelector: {{matchLabels: {{app.kubernetes.io/name: svc-{n}}}}}
+  ingress: [{{from: [{{podSelector: {{}}}}]}}]
+"""
+
+CHART = {
+    "Chart.yaml": "apiVersion: v2\nname: app-{n}\nversion: 1.{n}.0\nappVersion: \"2.0.{n}\"\n",
+    "values.yaml": "replicaCount: 2\nimage: {{repository: registry.example.com/app-{n}, "
+                   "tag: \"2.0.{n}\"}}\nport: 8080\n",
+    "values-dev.yaml": "replicaCount: 1\n",
+    "values-prod.yaml": "replicaCount: 3\n",
+    "templates/_helpers.tpl": '{{{{- define "app.name" -}}}}{{{{ .Chart.Name }}}}{{{{- end }}}}\n'
+                              '{{{{- define "app.labels" -}}}}\napp.kubernetes.io/name: '
+                              '{{{{ include "app.name" . }}}}\napp.kubernetes.io/instance: '
+                              '{{{{ .Release.Name }}}}\n{{{{- end }}}}\n',
+    "templates/deployment.yaml": """\
+apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: {{{{ include "app.name" . }}}}
+  labels: {{{{- include "app.labels" . | nindent 4 }}}}
+spec:
+  replicas: {{{{ .Values.replicaCount }}}}
+  selector:
+    matchLabels: {{{{- include "app.labels" . | nindent 6 }}}}
+  template:
+    metadata:
+      labels: {{{{- include "app.labels" . | nindent 8 }}}}
+    spec:
+      securityContext: {{runAsNonRoot: true, runAsUser: 10001}}
+      containers:
+        - name: app
+          image: "{{{{ .Values.image.repository }}}}:{{{{ .Values.image.tag }}}}"
+          ports: [{{containerPort: {{{{ .Values.port }}}}, name: http}}]
+          resources:
+            requests: {{cpu: 100m, memory: 128Mi}}
+            limits: {{memory: 256Mi}}
+          livenessProbe: {{httpGet: {{path: /healthz, port: http}}}}
+          readinessProbe: {{httpGet: {{path: /ready, port: http}}}}
+""",
+    "templates/service.yaml": """\
+apiVersion: v1
+kind: Service
+metadata:
+  name: {{{{ include "app.name" . }}}}
+spec:
+  selector: {{{{- include "app.labels" . | nindent 4 }}}}
+  ports: [{{port: 80, targetPort: http}}]
+""",
+}
+
+
+def generate_kubernetes(out: Path, manifests: int, charts: int) -> list[Path]:
+    """`manifests` files of five objects each (Deployment, Service, ConfigMap, PDB,
+    NetworkPolicy), `charts` Helm charts with two per-environment values files, and a
+    kustomize base with two overlays."""
+    if out.exists():
+        shutil.rmtree(out)
+    yaml_files = []
+    for n in range(manifests):
+        path = out / "k8s" / f"team-{n % 20}" / f"svc-{n}.yaml"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tag = "latest" if n % 10 == 0 else f"1.{n}.0"
+        path.write_text(DEPLOYMENT.format(n=n, team=n % 20, replicas=1 + n % 3, tag=tag)
+                        + K8S_EXTRA.format(n=n, team=n % 20))
+        yaml_files.append(path)
+    for n in range(charts):
+        for name, text in CHART.items():
+            path = out / "charts" / f"app-{n}" / name
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(text.format(n=n))
+            if name.startswith(("values", "Chart")):
+                yaml_files.append(path)
+    kustomize = out / "deploy"
+    (kustomize / "base").mkdir(parents=True, exist_ok=True)
+    base = kustomize / "base" / "app.yaml"
+    base.write_text(DEPLOYMENT.format(n=0, team=0, replicas=2, tag="1.0.0"))
+    (kustomize / "base" / "kustomization.yaml").write_text("resources: [app.yaml]\n")
+    for env in ("staging", "prod"):
+        (kustomize / env).mkdir(exist_ok=True)
+        (kustomize / env / "kustomization.yaml").write_text(
+            f"resources: [../base]\nnamePrefix: {env}-\nnamespace: {env}\n")
+    yaml_files.append(base)
+    return yaml_files
+
+
 def bare_parse_seconds(files: list[Path]) -> tuple[float, int]:
     """Read and parse every YAML file with CSafeLoader: the floor, in-process."""
     start = time.perf_counter()
@@ -180,6 +286,8 @@ def main() -> int:
     parser.add_argument("--manifests", type=int, default=2000)
     parser.add_argument("--dockerfiles", type=int, default=200)
     parser.add_argument("--compose", type=int, default=100)
+    parser.add_argument("--charts", type=int, default=20)
+    parser.add_argument("--case", choices=("mixed", "kubernetes"), default="mixed")
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--out", type=Path, default=HERE / "out")
     args = parser.parse_args()
@@ -188,6 +296,8 @@ def main() -> int:
     # under PYTHONDONTWRITEBYTECODE would otherwise recompile every module on every run.
     subprocess.run([sys.executable, "-m", "compileall", "-q", *(str(HERE.parent / d) for d in
                     ("scaffold", "plugins", "policies"))], check=True, capture_output=True)
+    if args.case == "kubernetes":
+        return kubernetes_case(args)
     yaml_files = generate(args.out, args.manifests, args.dockerfiles, args.compose)
     bare = median([bare_parse_seconds(yaml_files)[0] for _ in range(args.repeat)])
     runs = [time_cli(["."], args.out) for _ in range(args.repeat)]
@@ -211,6 +321,29 @@ def main() -> int:
     for name, times in singles.items():
         print(f"one {name} (pre-commit case): median {median(times):.3f} s, "
               f"best {times[0]:.3f} s")
+    return 0
+
+
+def kubernetes_case(args: argparse.Namespace) -> int:
+    manifests = args.manifests if args.manifests != 2000 else 5000
+    yaml_files = generate_kubernetes(args.out, manifests, args.charts)
+    bare = median([bare_parse_seconds(yaml_files)[0] for _ in range(args.repeat)])
+    without_checkov = ["--disable-plugin", "checkov"]
+    runs = [time_cli([*without_checkov, "."], args.out) for _ in range(args.repeat)]
+    total = median([elapsed for elapsed, _ in runs])
+    report = runs[0][1]
+    documents = report["summary"]["documents"]
+    objects = sum(1 for r in report["results"] if r["code"] == "KUBE501")
+    print(f"tree: {manifests} manifest files, {args.charts} Helm charts x 3 values files, "
+          f"2 kustomize overlays ({report['summary']['files']} files checked, {objects} objects, "
+          f"{documents} documents, {len(report['results'])} policy results)")
+    print(f"scaffold check (whole tree, CLI, checkov off): {total:6.2f} s   "
+          f"{documents / total:8.0f} docs/s   {objects / total:8.0f} objects/s")
+    print(f"bare CSafeLoader parse (in-process):           {bare:6.2f} s")
+    print(f"ratio to the bare parse:                        {total / bare:6.2f} x")
+    one = sorted(time_cli([*without_checkov, str(yaml_files[1].relative_to(args.out))],
+                          args.out)[0] for _ in range(max(11, args.repeat)))
+    print(f"one manifest (pre-commit case): median {median(one):.3f} s, best {one[0]:.3f} s")
     return 0
 
 

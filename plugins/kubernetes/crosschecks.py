@@ -127,11 +127,7 @@ def _template_labels(document) -> dict:
 
 
 def _covered_by(document, kind: str) -> bool:
-    from scaffold_plugins.kubernetes.model import selector_matches
-
-    labels = _template_labels(document)
-    return any(selector_matches(selector, labels) for _, selector in
-               _tree(document).selectors(kind, document.resource.namespace))
+    return _tree(document).covers(kind, _template_labels(document), document.resource.namespace)
 
 
 def pdb_missing(document, params) -> Iterator[Violation]:

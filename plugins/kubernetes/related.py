@@ -27,23 +27,32 @@ def _same_namespace(a: str | None, b: str | None) -> bool:
 
 
 class Tree:
-    """The objects of one tree, indexed for the lookups cross-resource checks make."""
+    """The objects of one tree, indexed for the lookups cross-resource checks make: by kind
+    and name, pods by label, selectors by the labels they require. A tree of 25,000 objects
+    is checked in linear time, not by comparing every Service with every pod."""
 
     def __init__(self, documents: Iterable[Document], complete: bool):
-        self.complete = complete  # False: the scan was given files, not the whole tree
+        self.complete = complete  # False: the scan was given some files, not the whole tree
         self.by_kind: dict[str, list[Document]] = defaultdict(list)
-        self.pods: list[tuple[Document, dict]] = []  # (workload, pod template labels)
+        self._by_name: dict[tuple[str, str], list[Document]] = defaultdict(list)
+        self._pods: list[tuple[Document, dict]] = []  # (workload, pod template labels)
+        self._pods_by_label: dict[tuple, list[int]] = defaultdict(list)
+        self._selectors: dict[str, _SelectorIndex] = {}
         for document in documents:
             self.by_kind[document.resource.kind].append(document)
+            self._by_name[(document.resource.kind, document.resource.name)].append(document)
             found = pod_template(document.data)
             if found is not None:
                 labels = dig(found[1], ("metadata", "labels"))
-                self.pods.append((document, labels if isinstance(labels, dict) else {}))
+                labels = labels if isinstance(labels, dict) else {}
+                for pair in labels.items():
+                    if _hashable(pair):
+                        self._pods_by_label[pair].append(len(self._pods))
+                self._pods.append((document, labels))
 
     def named(self, kind: str, name: str, namespace: str | None) -> Document | None:
-        for document in self.by_kind.get(kind, ()):
-            if document.resource.name == name and \
-                    _same_namespace(document.resource.namespace, namespace):
+        for document in self._by_name.get((kind, name), ()):
+            if _same_namespace(document.resource.namespace, namespace):
                 return document
         return None
 
@@ -57,15 +66,61 @@ class Tree:
                    for source_kind in SECRET_SOURCES for source in self.by_kind.get(source_kind, ()))
 
     def selected_pods(self, selector: Any, namespace: str | None) -> list[Document]:
-        return [workload for workload, labels in self.pods
+        """The workloads whose pod template the selector matches."""
+        required = _required_labels(selector)
+        if required:  # only pods carrying the rarest required label can match
+            candidates = min((self._pods_by_label.get(pair, ()) for pair in required), key=len)
+            pods = [self._pods[index] for index in candidates]
+        else:
+            pods = self._pods
+        return [workload for workload, labels in pods
                 if _same_namespace(workload.resource.namespace, namespace)
                 and selector_matches(selector, labels)]
 
-    def selectors(self, kind: str, namespace: str | None) -> Iterator[tuple[Document, Any]]:
-        for document in self.by_kind.get(kind, ()):
-            if _same_namespace(document.resource.namespace, namespace):
-                yield document, dig(document.data, ("spec", "podSelector") if kind ==
-                                    "NetworkPolicy" else ("spec", "selector"))
+    def covers(self, kind: str, labels: dict, namespace: str | None) -> bool:
+        """Whether an object of `kind` (PodDisruptionBudget, NetworkPolicy) selects pods
+        with these labels."""
+        if kind not in self._selectors:
+            self._selectors[kind] = _SelectorIndex(self.by_kind.get(kind, ()), kind)
+        return self._selectors[kind].covers(labels, namespace)
+
+
+class _SelectorIndex:
+    """Selectors of one kind, keyed by one label each requires (or none)."""
+
+    def __init__(self, documents: Iterable[Document], kind: str):
+        path = ("spec", "podSelector") if kind == "NetworkPolicy" else ("spec", "selector")
+        self._by_label: dict[tuple, list[tuple[Document, Any]]] = defaultdict(list)
+        self._unkeyed: list[tuple[Document, Any]] = []
+        for document in documents:
+            selector = dig(document.data, path)
+            required = _required_labels(selector)
+            if required:
+                self._by_label[next(iter(required))].append((document, selector))
+            else:
+                self._unkeyed.append((document, selector))
+
+    def covers(self, labels: dict, namespace: str | None) -> bool:
+        candidates = [*self._unkeyed]
+        for pair in labels.items():
+            if _hashable(pair):
+                candidates += self._by_label.get(pair, ())
+        return any(_same_namespace(document.resource.namespace, namespace) and
+                   selector_matches(selector, labels) for document, selector in candidates)
+
+
+def _hashable(pair: tuple) -> bool:
+    return isinstance(pair[0], str) and isinstance(pair[1], (str, int, float, bool))
+
+
+def _required_labels(selector: Any) -> list[tuple]:
+    """The label pairs a selector requires (matchLabels, or a Service's plain map)."""
+    if not isinstance(selector, dict):
+        return []
+    labels = selector.get("matchLabels") if ("matchLabels" in selector or
+                                             "matchExpressions" in selector) else selector
+    return [pair for pair in labels.items() if _hashable(pair)] \
+        if isinstance(labels, dict) else []
 
 
 def _secret_name(source: Document) -> str:
