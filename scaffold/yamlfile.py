@@ -134,14 +134,46 @@ def _parse_error(error: yaml.MarkedYAMLError, text: str) -> ParseError:
     return ParseError(f"invalid YAML: {problem}", mark.line + 1, mark.column + 1)
 
 
+# Aliases share one object, so a parse stays small; but whatever walks the data (a schema
+# validator, a check, a report) sees it expanded, and nine levels of nine aliases are 387
+# million nodes (the "billion laughs"). A document that expands past this is refused.
+MAX_EXPANDED_NODES = 1_000_000
+
+
+def _expanded_size(node: yaml.Node, sizes: dict[int, int]) -> int:
+    """How many nodes the document has with every alias expanded (memoised: linear time)."""
+    known = sizes.get(id(node))
+    if known is not None:
+        return known
+    sizes[id(node)] = 1  # a recursive alias counts once; PyYAML builds it as a cycle
+    if isinstance(node, yaml.SequenceNode):
+        total = 1 + sum(_expanded_size(item, sizes) for item in node.value)
+    elif isinstance(node, yaml.MappingNode):
+        total = 1 + sum(_expanded_size(k, sizes) + _expanded_size(v, sizes)
+                        for k, v in node.value)
+    else:
+        total = 1
+    sizes[id(node)] = total
+    return total
+
+
+def _check_aliases(node: yaml.Node) -> None:
+    if _expanded_size(node, {}) > MAX_EXPANDED_NODES:
+        raise ParseError(f"the document's aliases expand to more than {MAX_EXPANDED_NODES:,} "
+                         "nodes (a YAML bomb?): not checked", node.start_mark.line + 1)
+
+
 def load_documents(text: str) -> list[YamlDocument]:
     """Every document in `text`; raises ParseError with the line and column of a syntax error."""
     loader = _LineLoader(text)
     loader.index = LineIndex(_node_line)
     documents = []
+    may_alias = "&" in text and "*" in text  # only then can a document expand
     try:
         while loader.check_node():
             node = loader.get_node()
+            if may_alias:
+                _check_aliases(node)
             data = loader.construct_document(node)
             documents.append(YamlDocument(data, node.start_mark.line + 1, loader.index))
     except yaml.MarkedYAMLError as error:

@@ -40,3 +40,20 @@ def test_syntax_errors_name_the_line(text: str, line: int, fragment: str) -> Non
     with pytest.raises(ParseError) as raised:
         load_documents(text)
     assert raised.value.line == line and fragment in raised.value.message
+
+
+def _bomb(levels: int) -> str:
+    lines = ["a0: &a0 [lol, lol, lol, lol, lol, lol, lol, lol, lol]"]
+    lines += [f"a{i}: &a{i} [" + ", ".join([f"*a{i - 1}"] * 9) + "]" for i in range(1, levels)]
+    return "kind: ConfigMap\n" + "\n".join(lines) + "\n"
+
+
+def test_an_alias_bomb_is_refused_at_its_document() -> None:
+    with pytest.raises(ParseError, match="expand to more than 1,000,000 nodes") as raised:
+        load_documents("a: 1\n---\n" + _bomb(9))
+    assert raised.value.line == 3
+
+
+def test_anchors_within_bounds_load_as_shared_objects() -> None:
+    (document,) = load_documents(_bomb(4))
+    assert document.data["a3"][0] is document.data["a2"]
