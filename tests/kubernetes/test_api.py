@@ -6,7 +6,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from conftest import run_cli, scan_without_checkov as scan, write_tree
+from conftest import run_cli, write_tree
+from conftest import scan_without_checkov as scan
 from scaffold_plugins.kubernetes import apischema
 
 DEPLOYMENT = """\

@@ -5,7 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 from types import SimpleNamespace
 
-from conftest import scan_without_checkov as scan, write_tree
+from conftest import scan_without_checkov as scan
+from conftest import write_tree
 from scaffold import LineIndex
 from scaffold_plugins.kubernetes.documents import documents
 from scaffold_plugins.kubernetes.related import related_documents
