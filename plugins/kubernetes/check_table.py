@@ -30,7 +30,39 @@ PSS: list[Check] = [
 ]
 
 # -- workloads: best practice for pods, containers and workload objects -----------------------
+_WL_NONE = {"type": "object", "additionalProperties": False}
+_WL_REGISTRIES = {
+    "type": "object", "additionalProperties": False, "required": ["registries"],
+    "properties": {"registries": {
+        "type": "array", "items": {"type": "string", "minLength": 1},
+        "description": "Trusted registries: hosts (`docker.io`), host/path prefixes "
+                       "(`registry.example.com/team`) or `*.example.com`. Empty: check off."}},
+}
+_WL_RESOURCE = {
+    "type": "object", "additionalProperties": False, "required": ["resource", "kind"],
+    "properties": {"resource": {"enum": ["cpu", "memory", "ephemeral-storage"]},
+                   "kind": {"enum": ["requests", "limits"]}},
+}
+_WL_HIGH_ID = {
+    "type": "object", "additionalProperties": False, "required": ["field", "minimum"],
+    "properties": {"field": {"enum": ["runAsUser", "runAsGroup"]},
+                   "minimum": {"type": "integer", "minimum": 1,
+                               "description": "The lowest ID accepted."}},
+}
 WORKLOADS: list[Check] = [
+    Check("kubernetes.trusted-registry", _AT + "workloads:trusted_registry", _WL_REGISTRIES),
+    Check("kubernetes.image-pull-policy", _AT + "workloads:image_pull_policy", _WL_NONE),
+    Check("kubernetes.container-resource", _AT + "workloads:container_resource", _WL_RESOURCE),
+    Check("kubernetes.probe-port-name", _AT + "workloads:probe_port_name", _WL_NONE),
+    Check("kubernetes.probe-port-number", _AT + "workloads:probe_port_number", _WL_NONE),
+    Check("kubernetes.probes-identical", _AT + "workloads:probes_identical", _WL_NONE),
+    Check("kubernetes.high-id", _AT + "workloads:high_id", _WL_HIGH_ID),
+    Check("kubernetes.root-group", _AT + "workloads:root_group", _WL_NONE),
+    Check("kubernetes.hard-coded-secret-env", _AT + "workloads:hard_coded_secret", _WL_NONE),
+    Check("kubernetes.duplicate-env", _AT + "workloads:duplicate_env", _WL_NONE),
+    Check("kubernetes.replicas-spread", _AT + "workloads:replicas_spread", _WL_NONE),
+    Check("kubernetes.selector-matches-template",
+          _AT + "workloads:selector_matches_template", _WL_NONE),
 ]
 
 # -- objects: Services, Ingress, NetworkPolicy, PDB, HPA, ConfigMaps, RBAC -------------------
@@ -72,6 +104,7 @@ RELATED: list[Check] = [
     Check("kubernetes.hpa-target-missing", _AT + "crosschecks:hpa_target_missing"),
     Check("kubernetes.hpa-replicas-conflict", _AT + "crosschecks:hpa_replicas_conflict"),
     Check("kubernetes.pdb-missing", _AT + "crosschecks:pdb_missing"),
+    Check("kubernetes.single-replica", _AT + "crosschecks:single_replica"),
     Check("kubernetes.network-policy-missing", _AT + "crosschecks:network_policy_missing"),
     Check("kubernetes.service-account-missing", _AT + "crosschecks:service_account_missing"),
     Check("kubernetes.config-map-missing", _AT + "crosschecks:config_map_missing"),

@@ -120,6 +120,19 @@ def _min_replicas(document) -> int:
     return max(count for count in counts if isinstance(count, int))
 
 
+def single_replica(document, params) -> Iterator[Violation]:
+    if dig(document.data, ("spec", "replicas")) == 0:
+        return  # parked on purpose
+    count = _min_replicas(document)
+    if count < 2:
+        scaled = _autoscalers(document)
+        why = f"{scaled[0].resource} keeps as few as {count}" if scaled else \
+            f"{count} replica" + (" (replicas is unset)" if dig(
+                document.data, ("spec", "replicas")) is None else "")
+        yield Violation(message=f"the Deployment may run a single replica: {why}",
+                        path=("spec", "replicas"))
+
+
 def _template_labels(document) -> dict:
     found = pod_template(document.data)
     labels = dig(found[1], ("metadata", "labels")) if found else None
