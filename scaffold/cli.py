@@ -7,10 +7,11 @@ error (see docs/cli.md).
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import sys
 import traceback
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 
 from scaffold import __version__
@@ -64,6 +65,9 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--write-baseline", type=Path, metavar="FILE",
                        help="write the current findings to FILE and exit 0")
     check.add_argument("--no-progress", action="store_true", help="no progress bar on stderr")
+    check.add_argument("--timings", action="store_true",
+                       help="print the scan's wall time and each wrapped tool's to stderr "
+                            "(never in a report)")
     _add_common(check)
 
     policies = commands.add_parser("policies", help="list the policies and profiles")
@@ -125,6 +129,33 @@ def _progress_bar() -> Callable[[int, int], None] | None:
     return show
 
 
+@contextlib.contextmanager
+def _timings(show: bool) -> Iterator[None]:
+    """With `--timings`, the wall time of each wrapped tool (logged by the tool phase to
+    `scaffold.timings`) and of the whole check go to stderr: times vary run to run, so they
+    are never part of a report."""
+    if not show:
+        yield
+        return
+    import logging
+    import time
+
+    logger = logging.getLogger("scaffold.timings")
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(logging.Formatter("scaffold: timing: %(message)s"))
+    logger.addHandler(handler)
+    level = logger.level
+    logger.setLevel(logging.INFO)  # not `logger.level =`: setLevel clears the enabled cache
+    started = time.perf_counter()
+    try:
+        yield
+        logger.info("check %.2f s in all (tools run beside the native checks)",
+                    time.perf_counter() - started)
+    finally:
+        logger.removeHandler(handler)
+        logger.setLevel(level)
+
+
 def run_check(args: argparse.Namespace) -> int:
     from scaffold import api, baseline
 
@@ -132,12 +163,13 @@ def run_check(args: argparse.Namespace) -> int:
     if args.min_score is not None and not 0 <= args.min_score <= 100:
         raise UsageError("--min-score takes a number from 0 to 100")
     context = _context(args, args.paths)
-    report = api.check(
-        context, args.paths, select=tuple(args.select) if args.select else None,
-        ignore=tuple(args.ignore), profile=args.profile,
-        inline_ignores=False if args.no_inline_ignores else None, baseline=args.baseline,
-        progress=None if args.no_progress else _progress_bar(),
-    )
+    with _timings(args.timings):
+        report = api.check(
+            context, args.paths, select=tuple(args.select) if args.select else None,
+            ignore=tuple(args.ignore), profile=args.profile,
+            inline_ignores=False if args.no_inline_ignores else None, baseline=args.baseline,
+            progress=None if args.no_progress else _progress_bar(),
+        )
     if args.write_baseline:
         _write(baseline.render(report.findings), str(args.write_baseline))
         print(f"scaffold: wrote {len(report.active_findings)} finding(s) to "

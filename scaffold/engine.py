@@ -66,6 +66,7 @@ class Scan:
         self.loose: list[Finding] = []  # findings that belong to no policy x document result
         self.notes: list[str] = []
         self.comments: dict[str, list[Suppression]] = {}  # inline ignores, by path
+        self._others: dict[str, SourceFile] = {}  # files documents point at, not walked
         self._root = config.root.resolve()
         self._tree_targets = {name for name, target in registry.targets.items()
                               if target.whole_tree}
@@ -140,8 +141,7 @@ class Scan:
         for plugin, documents in self.registry.host.tree_documents(self.kept, complete):
             for document in documents:
                 if self._is_declared(document, plugin, getattr(document, "path", None)):
-                    source = self._by_path.get(document.path)
-                    self._evaluate(document, source, self.comments.get(document.path, []))
+                    self._evaluate_at_own_path(document)
         for failure in self.registry.host.failures[failures_before:]:
             self.add_core("CORE003", None, None, f"plugin {failure.plugin!r} failed on the "
                           f"whole tree: {failure.message}")
@@ -227,9 +227,7 @@ class Scan:
             return False
         self.files += 1
         self.documents += len(documents)
-        comments = self.comment_suppressions(source)
-        if comments:
-            self.comments[source.path] = comments
+        comments = self._comments(source)
         if "CORE001" in self.by_code:
             findings = []
             if error is not None:
@@ -239,10 +237,30 @@ class Scan:
                                        tuple(findings)))
         for document in documents:
             self._check_document_suppressions(document, source)
-            self._evaluate(document, source, comments)
+            if document.path == source.path:
+                self._evaluate(document, source, comments)
+            else:  # a file's document about another (a Helm template, a kustomize base)
+                self._evaluate_at_own_path(document)
             if document.target in self._tree_targets:
                 self.kept.append(document)
         return True
+
+    def _evaluate_at_own_path(self, document: Document) -> None:
+        """Evaluate with the inline ignores and line contents of the document's own file."""
+        source = self._source_for(document.path)
+        self._evaluate(document, source, self._comments(source) if source else [])
+
+    def _source_for(self, path: str) -> SourceFile | None:
+        found = self._by_path.get(path) or self._others.get(path)
+        if found is None and (self._root / path).is_file():
+            found = self._others[path] = SourceFile(self._root / path, path)
+        return found
+
+    def _comments(self, source: SourceFile) -> list[Suppression]:
+        """A file's inline ignores, read (and their mistakes reported) once."""
+        if source.path not in self.comments:
+            self.comments[source.path] = self.comment_suppressions(source)
+        return self.comments[source.path]
 
     def _evaluate(self, document: Document, source: SourceFile | None,
                   comments: list[Suppression]) -> None:

@@ -135,6 +135,9 @@ class ToolRun(NamedTuple):
     checked: tuple[str, ...]  # the paths it looked at: a code failing in 1 of 100 scores so
     findings: tuple[ToolFinding, ...] = ()
     notes: tuple[str, ...] = ()  # e.g. how to install a missing binary; a file it could not parse
+    # Wall time of the tool's own process(es), for `scaffold check --timings`; never in a
+    # report (reports are byte-identical run to run). None when the plugin did not measure it.
+    seconds: float | None = None
 
 
 class Resource(NamedTuple):

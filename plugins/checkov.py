@@ -1,1 +1,0 @@
-"""checkov, wrapped: one run per scan over the Kubernetes manifests of the tree."""

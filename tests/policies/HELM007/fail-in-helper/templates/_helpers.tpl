@@ -1,0 +1,3 @@
+{{- define "web.labels" -}}
+app: {{ .Values.app.name }}
+{{- end }}
