@@ -34,25 +34,43 @@ kind: Deployment
 metadata:
   name: svc-{n}
   namespace: team-{team}
-  labels: {{app.kubernetes.io/name: svc-{n}, app.kubernetes.io/part-of: bench}}
+  labels: {{app.kubernetes.io/name: svc-{n}, app.kubernetes.io/instance: svc-{n}}}
 spec:
   replicas: {replicas}
+  strategy: {{type: RollingUpdate, rollingUpdate: {{maxUnavailable: 0, maxSurge: 1}}}}
   selector:
     matchLabels: {{app.kubernetes.io/name: svc-{n}}}
   template:
     metadata:
       labels: {{app.kubernetes.io/name: svc-{n}}}
     spec:
-      securityContext: {{runAsNonRoot: true, runAsUser: 10001}}
+      serviceAccountName: svc-{n}
+      automountServiceAccountToken: false
+      securityContext:
+        runAsNonRoot: true
+        runAsUser: 10001
+        runAsGroup: 10001
+        seccompProfile: {{type: RuntimeDefault}}
+      topologySpreadConstraints:
+        - maxSkew: 1
+          topologyKey: kubernetes.io/hostname
+          whenUnsatisfiable: ScheduleAnyway
+          labelSelector: {{matchLabels: {{app.kubernetes.io/name: svc-{n}}}}}
       containers:
         - name: app
-          image: registry.example.com/svc-{n}:{tag}
-          ports: [{{containerPort: 8080}}]
+          image: docker.io/library/svc-{n}:{tag}@sha256:{digest}
+          imagePullPolicy: Always
+          ports: [{{containerPort: 8080, name: http}}]
+          securityContext:
+            allowPrivilegeEscalation: false
+            readOnlyRootFilesystem: true
+            capabilities: {{drop: [ALL]}}
           resources:
-            requests: {{cpu: 100m, memory: 128Mi}}
-            limits: {{memory: 256Mi}}
-          livenessProbe: {{httpGet: {{path: /healthz, port: 8080}}}}
-          readinessProbe: {{httpGet: {{path: /ready, port: 8080}}}}
+            requests: {{cpu: 100m, memory: 128Mi, ephemeral-storage: 64Mi}}
+            limits: {{cpu: "1", memory: 256Mi, ephemeral-storage: 128Mi}}
+          startupProbe: {{httpGet: {{path: /healthz, port: http}}, failureThreshold: 30}}
+          livenessProbe: {{httpGet: {{path: /healthz, port: http}}}}
+          readinessProbe: {{httpGet: {{path: /ready, port: http}}}}
           env:
             - {{name: LOG_LEVEL, value: info}}
             - {{name: PORT, value: "8080"}}
@@ -64,10 +82,16 @@ metadata:
   namespace: team-{team}
 spec:
   selector: {{app.kubernetes.io/name: svc-{n}}}
-  ports: [{{port: 80, targetPort: 8080}}]
+  ports: [{{port: 80, targetPort: http}}]
+---
+apiVersion: v1
+kind: ServiceAccount
+metadata: {{name: svc-{n}, namespace: team-{team}}}
+automountServiceAccountToken: false
 """
 
-DIGEST = "sha256:" + "0123456789abcdef" * 4
+DIGEST_HEX = "0123456789abcdef" * 4
+DIGEST = "sha256:" + DIGEST_HEX
 
 DOCKERFILE = """\
 # syntax=docker/dockerfile:1
@@ -133,7 +157,8 @@ def generate(out: Path, manifests: int, dockerfiles: int, compose: int) -> list[
         path = out / "k8s" / f"team-{n % 20}" / f"svc-{n}.yaml"
         path.parent.mkdir(parents=True, exist_ok=True)
         tag = "latest" if n % 10 == 0 else f"1.{n}.0"
-        path.write_text(DEPLOYMENT.format(n=n, team=n % 20, replicas=1 + n % 3, tag=tag))
+        path.write_text(DEPLOYMENT.format(n=n, team=n % 20, replicas=2 + n % 3, tag=tag,
+                                          digest=DIGEST_HEX))
         yaml_files.append(path)
     for n in range(dockerfiles):
         path = out / "services" / f"svc-{n}" / "Dockerfile"
@@ -176,8 +201,8 @@ spec:
 
 CHART = {
     "Chart.yaml": "apiVersion: v2\nname: app-{n}\nversion: 1.{n}.0\nappVersion: \"2.0.{n}\"\n",
-    "values.yaml": "replicaCount: 2\nimage: {{repository: registry.example.com/app-{n}, "
-                   "tag: \"2.0.{n}\"}}\nport: 8080\n",
+    "values.yaml": "replicaCount: 2\nimage: {{repository: docker.io/library/app-{n}, "
+                   "tag: \"2.0.{n}@sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef\"}}\nport: 8080\n",
     "values-dev.yaml": "replicaCount: 1\n",
     "values-prod.yaml": "replicaCount: 3\n",
     "templates/_helpers.tpl": '{{{{- define "app.name" -}}}}{{{{ .Chart.Name }}}}{{{{- end }}}}\n'
@@ -198,14 +223,25 @@ spec:
     metadata:
       labels: {{{{- include "app.labels" . | nindent 8 }}}}
     spec:
-      securityContext: {{runAsNonRoot: true, runAsUser: 10001}}
+      automountServiceAccountToken: false
+      securityContext:
+        runAsNonRoot: true
+        runAsUser: 10001
+        runAsGroup: 10001
+        seccompProfile: {{type: RuntimeDefault}}
       containers:
         - name: app
           image: "{{{{ .Values.image.repository }}}}:{{{{ .Values.image.tag }}}}"
+          imagePullPolicy: Always
           ports: [{{containerPort: {{{{ .Values.port }}}}, name: http}}]
+          securityContext:
+            allowPrivilegeEscalation: false
+            readOnlyRootFilesystem: true
+            capabilities: {{drop: [ALL]}}
           resources:
-            requests: {{cpu: 100m, memory: 128Mi}}
-            limits: {{memory: 256Mi}}
+            requests: {{cpu: 100m, memory: 128Mi, ephemeral-storage: 64Mi}}
+            limits: {{cpu: "1", memory: 256Mi, ephemeral-storage: 128Mi}}
+          startupProbe: {{httpGet: {{path: /healthz, port: http}}, failureThreshold: 30}}
           livenessProbe: {{httpGet: {{path: /healthz, port: http}}}}
           readinessProbe: {{httpGet: {{path: /ready, port: http}}}}
 """,
@@ -232,8 +268,8 @@ def generate_kubernetes(out: Path, manifests: int, charts: int) -> list[Path]:
         path = out / "k8s" / f"team-{n % 20}" / f"svc-{n}.yaml"
         path.parent.mkdir(parents=True, exist_ok=True)
         tag = "latest" if n % 10 == 0 else f"1.{n}.0"
-        path.write_text(DEPLOYMENT.format(n=n, team=n % 20, replicas=1 + n % 3, tag=tag)
-                        + K8S_EXTRA.format(n=n, team=n % 20))
+        path.write_text(DEPLOYMENT.format(n=n, team=n % 20, replicas=2 + n % 3, tag=tag,
+                                          digest=DIGEST_HEX) + K8S_EXTRA.format(n=n, team=n % 20))
         yaml_files.append(path)
     for n in range(charts):
         for name, text in CHART.items():
@@ -245,7 +281,8 @@ def generate_kubernetes(out: Path, manifests: int, charts: int) -> list[Path]:
     kustomize = out / "deploy"
     (kustomize / "base").mkdir(parents=True, exist_ok=True)
     base = kustomize / "base" / "app.yaml"
-    base.write_text(DEPLOYMENT.format(n=0, team=0, replicas=2, tag="1.0.0"))
+    base.write_text(DEPLOYMENT.format(n=0, team=0, replicas=2, tag="1.0.0", digest=DIGEST_HEX)
+                    + K8S_EXTRA.format(n=0, team=0))
     (kustomize / "base" / "kustomization.yaml").write_text("resources: [app.yaml]\n")
     for env in ("staging", "prod"):
         (kustomize / env).mkdir(exist_ok=True)

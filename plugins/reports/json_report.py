@@ -22,7 +22,13 @@ def render(report: Report) -> str:
 
 
 def _compact(value: Any) -> str:
+    if isinstance(value, _Encoded):
+        return value
     return json.dumps(value, ensure_ascii=False, separators=(", ", ": "))
+
+
+class _Encoded(str):
+    """An item already serialized, exactly as `_compact` would have written it."""
 
 
 def dumps(document: dict[str, Any]) -> str:
@@ -50,7 +56,7 @@ def to_dict(report: Report) -> dict[str, Any]:
         "root": report.root,
         "summary": _summary(report),
         "findings": [_finding(f) for f in sorted_findings(report.findings)],
-        "results": [_result(r) for r in sorted(report.results, key=_result_key)],
+        "results": _results(report.results),
         "policies": [_policy(p) for p in sorted(report.policies, key=lambda p: p.code)],
         "skipped": [{"path": s.path, "reason": s.reason}
                     for s in sorted(report.skipped, key=lambda s: (s.path, s.reason))],
@@ -103,6 +109,22 @@ def _result(result: Result) -> dict[str, Any]:
     # A result's findings are already in "findings"; repeating them here would double the size.
     return {"code": result.code, "path": result.path, "subject": result.subject,
             "passed": result.passed}
+
+
+def _results(results: tuple[Result, ...]) -> list[_Encoded]:
+    """The results, each written straight to its line: a large tree has half a million of
+    them, and their few distinct codes, paths and subjects are each encoded once."""
+    encoded: dict[str | None, str] = {None: "null"}
+
+    def text(value: str | None) -> str:
+        found = encoded.get(value)
+        if found is None:
+            found = encoded[value] = json.dumps(value, ensure_ascii=False)
+        return found
+
+    return [_Encoded(f'{{"code": {text(r.code)}, "path": {text(r.path)}, "subject": '
+                     f'{text(r.subject)}, "passed": {"true" if r.passed else "false"}}}')
+            for r in sorted(results, key=_result_key)]
 
 
 def _policy(policy: Policy) -> dict[str, Any]:
