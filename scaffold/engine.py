@@ -111,6 +111,7 @@ class Scan:
     def _run(self) -> Report:
         walk = discover(list(self.options.paths), self.config.root, self.config.exclude)
         self._report_load_failures()
+        self._prepare(list(walk.files))
         self._report_expired_exemptions()
         files = list(walk.files)
         # Wrapped tools are separate processes: they run beside the per-file scan, on copies
@@ -193,6 +194,13 @@ class Scan:
                 found.append(self._by_path[relative])
         source.references.clear()
         return found
+
+    def _prepare(self, files: list[SourceFile]) -> None:
+        failures_before = len(self.registry.host.failures)
+        self.registry.host.prepare(files, self._root)
+        for failure in self.registry.host.failures[failures_before:]:
+            self.add_core("CORE003", None, None, f"plugin {failure.plugin!r} failed preparing "
+                          f"the scan: {failure.message}")
 
     def _report_load_failures(self) -> None:
         for failure in self.registry.host.failures:

@@ -87,6 +87,22 @@ def scaffold_external_rules() -> Iterable[ExternalRules]:
 
 
 @hookspec
+def scaffold_prepare(files: Sequence[SourceFile], root: Path) -> None:
+    """Start slow work early: called once per scan, before any file is parsed, with every
+    file the walk found.
+
+    A plugin whose parse waits on other processes (rendering a Helm chart) starts them here,
+    in the background, so they run beside the scan of other files instead of one after
+    another. Put what you started in ``source.prepared[<your plugin>]`` and pick it up in
+    ``scaffold_parse``; never read or parse the files here (the scan does, at the same time).
+
+    :param files: the files of the scan, in path order.
+    :param root: the folder paths are relative to.
+    :return: nothing; a returned value is ignored.
+    """
+
+
+@hookspec
 def scaffold_classify(source: SourceFile) -> str | None:
     """Say what a file is before any plugin parses it, when its place tells and its name
     does not: a Helm chart's templates are Go templates, not YAML, however they are named.

@@ -174,6 +174,11 @@ class PluginHost:
             "scaffold_run_tool", failures=failures, files=files, root=root) for run in runs]
         return runs, failures
 
+    def prepare(self, files: list[Any], root: Any) -> None:
+        """Let plugins start slow work before the scan (failures are kept like load ones)."""
+        for _ in self._call_each("scaffold_prepare", files=files, root=root):
+            pass
+
     def classify(self, source: Any) -> str | None:
         """The kind the first plugin (in name order) says the file is, or None."""
         for _, kind in self._call_each("scaffold_classify", path=source.path, source=source):

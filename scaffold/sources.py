@@ -22,6 +22,8 @@ class SourceFile:
         # for files whose name does not tell.
         self.kind = kind
         self.references: list[tuple[Path, str]] = []
+        # Work a plugin started for this file in `scaffold_prepare`, by plugin.
+        self.prepared: dict[str, object] = {}
         self._yaml: list | ParseError | None = None
 
     def refer(self, path: str | Path, kind: str) -> None:

@@ -118,6 +118,19 @@ def test_hook_scaffold_parse(sample_site: Path, tmp_path: Path) -> None:
     assert "expected key = value" in result.stdout
 
 
+def test_hook_scaffold_prepare(sample_site: Path, tmp_path: Path) -> None:
+    project = write_tree(tmp_path / "project", {"app.ini": "[main]\ndebug = true\n"})
+    env = {"PYTHONPATH": str(sample_site)}
+    report = json.loads(run_cli("check", "--format", "json", cwd=project, env=env).stdout)
+    assert [f["code"] for f in report["findings"]] == ["INI002"]  # parsed, after prepare
+    (project / "prepare-fails").write_text("")
+    report = json.loads(run_cli("check", "--format", "json", cwd=project, env=env).stdout)
+    problems = [f["message"] for f in report["findings"] if f["code"] == "CORE003"]
+    assert len(problems) == 1
+    assert problems[0].startswith("plugin 'sample' failed preparing the scan: RuntimeError: "
+                                  "cannot prepare")
+
+
 def test_hook_scaffold_classify(sample_site: Path, tmp_path: Path) -> None:
     project = write_tree(tmp_path / "project", {
         "app.ini": "[main]\ndebug = true\n",

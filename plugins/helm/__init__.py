@@ -48,6 +48,15 @@ def scaffold_checks():
 
 
 @hookimpl
+def scaffold_prepare(files):
+    charts = [source for source in files if source.name == layout.CHART_FILE]
+    if charts:
+        from scaffold_plugins.helm.chart import prerender
+
+        prerender(charts)
+
+
+@hookimpl
 def scaffold_classify(source):
     return layout.TEMPLATE_KIND if layout.template_chart(source.abspath) else None
 

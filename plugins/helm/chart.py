@@ -5,6 +5,7 @@ templates they came from.
 
 from __future__ import annotations
 
+import os
 import posixpath
 from collections.abc import Iterator
 from pathlib import Path
@@ -106,6 +107,46 @@ class _Chart:
             .replace(str(self.folder), self.path or ".")
 
 
+PREPARED = "helm"  # the key of a chart's prerender in `SourceFile.prepared`
+
+
+def _plan(folder: Path, metadata: dict[str, Any], dependencies: tuple
+          ) -> tuple[Path, str, list[Path | None]]:
+    """(chart folder, release name, values files) of a chart's renders: none for a library
+    chart, or one whose dependencies are missing."""
+    values: list[Path | None] = []
+    if not layout.is_library(metadata) and all(d.present for d in dependencies):
+        values = [None, *layout.environment_values(folder)]
+    return folder, render.release_name(metadata), values
+
+
+def prerender(sources: list[Any]) -> None:
+    """Start rendering every top-level chart of the scan at once, in the background: each
+    `Chart.yaml` then finds its renders done (or under way) when the scan reaches it, instead
+    of waiting for helm chart after chart. Reads `Chart.yaml` on its own (the scan parses the
+    same file at the same time); a chart it cannot read is rendered when parsed, as before."""
+    renderer = render.renderer()
+    if renderer is None or not sources:
+        return
+    from concurrent.futures import ThreadPoolExecutor
+
+    import yaml
+
+    pool = ThreadPoolExecutor(max_workers=max(2, os.cpu_count() or 2),
+                              thread_name_prefix="scaffold-helm")
+    for source in sources:
+        folder = source.abspath.parent
+        try:
+            metadata = yaml.load(source.abspath.read_bytes(), Loader=yaml.CSafeLoader)
+        except (OSError, yaml.YAMLError):
+            continue
+        if not isinstance(metadata, dict) or layout.parent_chart(folder) is not None:
+            continue
+        plan = _plan(folder, metadata, tuple(layout.dependencies(folder, metadata)))
+        source.prepared[PREPARED] = (plan, pool.submit(renderer.run, *plan, lint=True))
+    pool.shutdown(wait=False)
+
+
 def chart_documents(source: Any) -> list[Document]:
     yaml_documents = source.yaml()
     first = yaml_documents[0] if yaml_documents else None
@@ -127,10 +168,13 @@ def chart_documents(source: Any) -> list[Document]:
                    f"{render.ENABLE_HINT}")
         return [*found, _render_document(chart, None, NO_RENDERER, message, [], source.path,
                                          chart.line)]
-    values: list[Path | None] = []
-    if not layout.is_library(chart.metadata) and all(d.present for d in dependencies):
-        values = [None, *layout.environment_values(chart.folder)]
-    outcome = renderer.run(chart.folder, render.release_name(chart.metadata), values, lint=True)
+    plan = _plan(chart.folder, chart.metadata, dependencies)
+    prepared = source.prepared.pop(PREPARED, None)
+    if prepared is not None and prepared[0] == plan:
+        outcome = prepared[1].result()  # started by `prerender` while other files were checked
+    else:
+        outcome = renderer.run(*plan, lint=True)
+    values = plan[2]
     _log_time(chart, outcome, len(values))
     found += _render_documents(chart, outcome)
     for result in outcome.renders:

@@ -38,6 +38,16 @@ def scaffold_targets():
 
 
 @hookimpl
+def scaffold_prepare(files):
+    # Parsing an INI file needs this done first (see scaffold_parse); a marker file makes it
+    # fail, as a broken plugin would.
+    if any(source.name == "prepare-fails" for source in files):
+        raise RuntimeError("cannot prepare")
+    for source in files:
+        source.prepared["sample"] = "ready"
+
+
+@hookimpl
 def scaffold_classify(source):
     # Files under a `vendor/` folder are someone else's: ours to recognise, not to check.
     return "sample.vendored" if "vendor" in Path(source.path).parts else None
@@ -89,6 +99,8 @@ def scaffold_report_formats():
 def scaffold_parse(source):
     if not source.name.endswith(".ini") or source.kind == "sample.vendored":
         return None
+    if source.prepared.get("sample") != "ready":
+        raise ParseError("scaffold_prepare did not run before scaffold_parse")
     values, data, lines = {}, {}, LineIndex()
     for number, text in enumerate(source.lines, 1):
         if not text.strip() or text.lstrip().startswith(("#", "[")):
