@@ -8,11 +8,14 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import dataclasses
 import os
+import re
 import sys
 import traceback
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
+from typing import Any
 
 from scaffold import __version__
 from scaffold.errors import ExitCode, ScaffoldError, UsageError
@@ -58,6 +61,9 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--ignore", type=_codes, action="extend", default=[], metavar="CODES",
                        help="skip these codes or prefixes, comma-separated")
     check.add_argument("--profile", metavar="NAME", help="a named policy selection")
+    check.add_argument("--kubernetes-version", metavar="1.N",
+                       help="the Kubernetes version manifests are checked against (replaces "
+                            "the config's kubernetes-version)")
     check.add_argument("--no-inline-ignores", action="store_true",
                        help="do not honour # scaffold: ignore= comments or annotations")
     check.add_argument("--baseline", type=Path, metavar="FILE",
@@ -156,13 +162,23 @@ def _timings(show: bool) -> Iterator[None]:
         logger.setLevel(level)
 
 
+def _with_kubernetes_version(context: Any, version: str | None) -> Any:
+    if version is None:
+        return context
+    if not re.fullmatch(r"1\.[0-9]{1,2}", version):
+        raise UsageError(f"--kubernetes-version takes a minor version like 1.33, not {version!r}")
+    config = context.config
+    settings = {**config.settings, "kubernetes-version": version}
+    return dataclasses.replace(context, config=config._replace(settings=settings))
+
+
 def run_check(args: argparse.Namespace) -> int:
     from scaffold import api, baseline
 
     outputs = _outputs(args)
     if args.min_score is not None and not 0 <= args.min_score <= 100:
         raise UsageError("--min-score takes a number from 0 to 100")
-    context = _context(args, args.paths)
+    context = _with_kubernetes_version(_context(args, args.paths), args.kubernetes_version)
     with _timings(args.timings):
         report = api.check(
             context, args.paths, select=tuple(args.select) if args.select else None,

@@ -114,3 +114,16 @@ def test_schemas_are_compiled_once_per_kind(tmp_path: Path) -> None:
     apischema.validator.cache_clear()
     scan(tmp_path, select=("KUBE501",))
     assert apischema.validator.cache_info().misses == 1
+
+
+def test_the_command_line_version_wins_over_the_config(tmp_path: Path) -> None:
+    cronjob = ("apiVersion: batch/v1beta1\nkind: CronJob\nmetadata: {name: c}\n"
+               "spec: {schedule: '* * * * *'}\n")
+    write_tree(tmp_path, {"cron.yaml": cronjob, ".scaffold.yaml": 'kubernetes-version: "1.30"\n'})
+    args = ("check", "--select", "KUBE503,KUBE504", "--format", "json", "--disable-plugin",
+            "checkov")
+    codes = [[f["code"] for f in json.loads(run_cli(*args, *extra, cwd=tmp_path).stdout)[
+        "findings"]] for extra in ((), ("--kubernetes-version", "1.24"))]
+    assert codes == [["KUBE503"], ["KUBE504"]]
+    bad = run_cli("check", "--kubernetes-version", "v1.24", cwd=tmp_path)
+    assert bad.returncode == 2 and "--kubernetes-version takes a minor version" in bad.stderr
