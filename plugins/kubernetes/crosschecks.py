@@ -45,23 +45,29 @@ def _backends(obj: dict) -> Iterator[tuple[str, Any, tuple]]:
     spec = obj.get("spec") if isinstance(obj.get("spec"), dict) else {}
     candidates = [(spec.get("defaultBackend"), ("spec", "defaultBackend")),
                   (spec.get("backend"), ("spec", "backend"))]
-    for r, rule in enumerate(spec.get("rules") or ()):
-        for p, item in enumerate(dig(rule, ("http", "paths")) or ()):
+    rules = spec.get("rules")
+    for r, rule in enumerate(rules if isinstance(rules, list) else ()):
+        paths = dig(rule, ("http", "paths"))
+        for p, item in enumerate(paths if isinstance(paths, list) else ()):
             candidates.append((dig(item, ("backend",)),
                                ("spec", "rules", r, "http", "paths", p, "backend")))
     for backend, path in candidates:
         if not isinstance(backend, dict):
             continue
         service = backend.get("service")
-        if isinstance(service, dict) and service.get("name"):  # networking.k8s.io/v1
-            port = service.get("port") or {}
+        if isinstance(service, dict) and isinstance(service.get("name"), str) \
+                and service["name"]:  # networking.k8s.io/v1
+            port = service.get("port") if isinstance(service.get("port"), dict) else {}
             yield service["name"], port.get("number", port.get("name")), (*path, "service")
-        elif backend.get("serviceName"):  # extensions/v1beta1, networking.k8s.io/v1beta1
+        elif isinstance(backend.get("serviceName"), str) and backend["serviceName"]:
+            # extensions/v1beta1, networking.k8s.io/v1beta1
             yield backend["serviceName"], backend.get("servicePort"), path
 
 
 def _has_port(service: dict, port: Any) -> bool:
     ports = dig(service, ("spec", "ports")) or ()
+    if not isinstance(ports, list):
+        return True  # malformed: nothing to compare with
     key = "port" if isinstance(port, int) else "name"
     return any(isinstance(p, dict) and p.get(key) == port for p in ports)
 
@@ -158,8 +164,8 @@ def network_policy_missing(document, params) -> Iterator[Violation]:
     if document.resource.kind == "Pod" and dig(document.data, ("metadata", "ownerReferences")):
         return
     if not _covered_by(document, "NetworkPolicy"):
-        yield Violation(message="no NetworkPolicy selects its pods: they accept traffic from "
-                                "anywhere in the cluster")
+        yield Violation(message="no NetworkPolicy restricts incoming traffic to its pods: they "
+                                "accept connections from anywhere in the cluster")
 
 
 def _missing(document, wanted: str) -> Iterator[Violation]:

@@ -27,6 +27,15 @@ TEMPLATE_PATHS: dict[str, tuple[str, ...]] = {
     "Job": ("spec", "template"),
     "CronJob": ("spec", "jobTemplate", "spec", "template"),
     "PodTemplate": ("template",),
+    # Workload kinds of widespread extensions, with the same `spec.template`.
+    "DeploymentConfig": ("spec", "template"),  # OpenShift
+    "Rollout": ("spec", "template"),  # Argo Rollouts
+}
+# The API groups an extension kind is read from (its name alone may belong to another CRD);
+# `v1` is the legacy OpenShift group of DeploymentConfig.
+TEMPLATE_GROUPS: dict[str, tuple[str, ...]] = {
+    "DeploymentConfig": ("apps.openshift.io/", "v1"),
+    "Rollout": ("argoproj.io/",),
 }
 CONTAINER_LISTS = (("containers", "container"), ("initContainers", "initContainer"),
                    ("ephemeralContainers", "ephemeralContainer"))
@@ -80,6 +89,11 @@ def pod_template(obj: dict) -> tuple[tuple[str, ...], dict] | None:
     path = TEMPLATE_PATHS.get(obj["kind"])
     if path is None:
         return None
+    groups = TEMPLATE_GROUPS.get(obj["kind"])
+    if groups is not None:
+        version = str(obj.get("apiVersion") or "")
+        if not any(version == g or (g.endswith("/") and version.startswith(g)) for g in groups):
+            return None
     template = dig(obj, path) if path else obj
     if not isinstance(template, dict) or not isinstance(template.get("spec"), dict):
         return None

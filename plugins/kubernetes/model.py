@@ -60,7 +60,10 @@ def selector_matches(selector: Any, pod_labels: dict) -> bool:
     match = selector.get("matchLabels") or {}
     if not isinstance(match, dict) or any(pod_labels.get(k) != v for k, v in match.items()):
         return False
-    for expression in selector.get("matchExpressions") or ():
+    expressions = selector.get("matchExpressions") or []
+    if not isinstance(expressions, list):
+        return False
+    for expression in expressions:
         if not isinstance(expression, dict) or not _expression_matches(expression, pod_labels):
             return False
     return True
@@ -69,6 +72,8 @@ def selector_matches(selector: Any, pod_labels: dict) -> bool:
 def _expression_matches(expression: dict, pod_labels: dict) -> bool:
     key, operator = expression.get("key"), expression.get("operator")
     values = expression.get("values") or ()
+    if not isinstance(key, str) or not isinstance(values, list):
+        return False  # malformed: the API server rejects it, it selects nothing here
     if operator == "In":
         return pod_labels.get(key) in values
     if operator == "NotIn":

@@ -92,10 +92,11 @@ def ingress_tls(document: Document, params: Mapping) -> Iterator[Violation]:
     tls_hosts: list[str] = []
     for entry in tls:
         hosts = entry.get("hosts") if isinstance(entry, dict) else None
-        if not hosts:
+        if not hosts or not isinstance(hosts, list):
             return  # an entry without hosts is the controller's default: it covers every host
         tls_hosts += [str(h) for h in hosts]
-    for index, rule in enumerate(spec.get("rules") or ()):
+    rules = spec.get("rules")
+    for index, rule in enumerate(rules if isinstance(rules, list) else ()):
         host = rule.get("host") if isinstance(rule, dict) else None
         if host and not _host_covered(str(host), tls_hosts):
             yield Violation(f"Ingress host `{host}` is in no `tls` entry: it is served over "
@@ -128,6 +129,8 @@ def unrestricted_rule(rule: Any, peers_key: str) -> bool:
     if not isinstance(rule, dict) or rule.get("ports"):
         return False
     peers = rule.get(peers_key)
+    if peers and not isinstance(peers, list):
+        return False  # malformed: the API server rejects it
     return not peers or any(_all_peers(peer) for peer in peers)
 
 

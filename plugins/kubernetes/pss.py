@@ -133,7 +133,7 @@ def selinux(document: Document, params: Mapping) -> Iterator[Violation]:
         if not isinstance(options, dict):
             continue
         kind = options.get("type")
-        if kind not in (None, "") and kind not in allowed:
+        if kind not in (None, "") and (not isinstance(kind, str) or kind not in allowed):
             yield Violation(f"{who} sets seLinuxOptions.type: {show(kind)} (allowed: "
                             f"{', '.join(sorted(allowed))})", (*path, "seLinuxOptions", "type"))
         for field in ("user", "role"):
@@ -158,7 +158,7 @@ def sysctls(document: Document, params: Mapping) -> Iterator[Violation]:
     items = dig(_spec(document), ("securityContext", "sysctls"))
     for index, item in enumerate(items if isinstance(items, list) else ()):
         name = item.get("name") if isinstance(item, dict) else None
-        if name not in allowed:
+        if not isinstance(name, str) or name not in allowed:
             yield Violation(f"the pod sets sysctl {show(name)}, which is not in the safe set",
                             (*SPEC, "securityContext", "sysctls", index, "name"))
 

@@ -93,6 +93,8 @@ class _SelectorIndex:
         self._by_label: dict[tuple, list[tuple[Document, Any]]] = defaultdict(list)
         self._unkeyed: list[tuple[Document, Any]] = []
         for document in documents:
+            if kind == "NetworkPolicy" and not _isolates_ingress(document.data):
+                continue  # `policyTypes: [Egress]` only: the pods still accept any connection
             selector = dig(document.data, path)
             required = _required_labels(selector)
             if required:
@@ -111,6 +113,13 @@ class _SelectorIndex:
 
 def _hashable(pair: tuple) -> bool:
     return isinstance(pair[0], str) and isinstance(pair[1], (str, int, float, bool))
+
+
+def _isolates_ingress(policy: dict) -> bool:
+    """Whether a NetworkPolicy restricts connections to the pods it selects: `policyTypes`
+    lists Ingress, or is unset (then Ingress is always implied)."""
+    types = dig(policy, ("spec", "policyTypes"))
+    return "Ingress" in types if isinstance(types, list) and types else True
 
 
 def _required_labels(selector: Any) -> list[tuple]:
@@ -164,13 +173,21 @@ def pod_references(data: dict) -> Iterator[tuple[str, str, tuple]]:
     account = pod.get("serviceAccountName") or pod.get("serviceAccount")
     if isinstance(account, str) and account != "default":
         yield "ServiceAccount", account, (*spec_path, "serviceAccountName")
-    for index, volume in enumerate(pod.get("volumes") or ()):
+    for index, volume in enumerate(_items(pod.get("volumes"))):
         yield from _volume_references(volume, (*spec_path, "volumes", index))
-    for index, secret in enumerate(pod.get("imagePullSecrets") or ()):
-        if isinstance(secret, dict) and secret.get("name"):
+    for index, secret in enumerate(_items(pod.get("imagePullSecrets"))):
+        if isinstance(secret, dict) and _named(secret.get("name")):
             yield "Secret", secret["name"], (*spec_path, "imagePullSecrets", index)
     for key, index, container in containers(pod):
         yield from _env_references(container, (*spec_path, key, index))
+
+
+def _items(value: Any) -> list:
+    return value if isinstance(value, list) else []
+
+
+def _named(name: Any) -> bool:
+    return isinstance(name, str) and bool(name)
 
 
 def _required(reference: Any) -> bool:
@@ -181,26 +198,26 @@ def _volume_references(volume: Any, path: tuple) -> Iterator[tuple[str, str, tup
     if not isinstance(volume, dict):
         return
     config_map, secret = volume.get("configMap"), volume.get("secret")
-    if _required(config_map) and config_map.get("name"):
+    if _required(config_map) and _named(config_map.get("name")):
         yield "ConfigMap", config_map["name"], (*path, "configMap")
-    if _required(secret) and secret.get("secretName"):
+    if _required(secret) and _named(secret.get("secretName")):
         yield "Secret", secret["secretName"], (*path, "secret")
     projected = dig(volume, ("projected", "sources"))
     for index, source in enumerate(projected if isinstance(projected, list) else ()):
         for key, kind in (("configMap", "ConfigMap"), ("secret", "Secret")):
             reference = source.get(key) if isinstance(source, dict) else None
-            if _required(reference) and reference.get("name"):
+            if _required(reference) and _named(reference.get("name")):
                 yield kind, reference["name"], (*path, "projected", "sources", index, key)
 
 
 def _env_references(container: dict, path: tuple) -> Iterator[tuple[str, str, tuple]]:
-    for index, source in enumerate(container.get("envFrom") or ()):
+    for index, source in enumerate(_items(container.get("envFrom"))):
         for key, kind in (("configMapRef", "ConfigMap"), ("secretRef", "Secret")):
             reference = source.get(key) if isinstance(source, dict) else None
-            if _required(reference) and reference.get("name"):
+            if _required(reference) and _named(reference.get("name")):
                 yield kind, reference["name"], (*path, "envFrom", index, key)
-    for index, variable in enumerate(container.get("env") or ()):
+    for index, variable in enumerate(_items(container.get("env"))):
         for key, kind in (("configMapKeyRef", "ConfigMap"), ("secretKeyRef", "Secret")):
             reference = dig(variable, ("valueFrom", key))
-            if _required(reference) and reference.get("name"):
+            if _required(reference) and _named(reference.get("name")):
                 yield kind, reference["name"], (*path, "env", index, "valueFrom", key)

@@ -302,18 +302,34 @@ def secret_name(name: str) -> bool:
     return bool(SECRET_NAME.search(name))
 
 
+def _credential(text: str) -> str | None:
+    """What credential format `text` holds (a private key, a cloud or forge token, a URL with
+    a password), whatever the variable is called."""
+    from scaffold_plugins.kubernetes.objects import _TOKEN_NAMES, _tokens
+
+    for kind, _ in _tokens(text):
+        return _TOKEN_NAMES.get(kind, "a credential")
+    return None
+
+
 def hard_coded_secret(document: Document, params: Mapping) -> Iterator[Violation]:
     container = document.data["container"]
     for index, item in _env(container):
         name, value = item.get("name"), item.get("value")
-        if not isinstance(name, str) or value is None or not secret_name(name):
+        if not isinstance(name, str) or value is None:
             continue
         text = str(value)
-        if text.strip().lower() in _NOT_SECRET_VALUES or _REFERENCE.search(text):
+        if text.strip().lower() in _NOT_SECRET_VALUES:
             continue
-        yield Violation(f"Container {_name(container)} sets `{name}` to the literal "
-                        f"{redact(text)} in the manifest.", path=("container", "env", index,
-                                                                 "value"))
+        where = ("container", "env", index, "value")
+        if secret_name(name) and not _REFERENCE.search(text):
+            yield Violation(f"Container {_name(container)} sets `{name}` to the literal "
+                            f"{redact(text)} in the manifest.", path=where)
+            continue
+        credential = _credential(text)
+        if credential:
+            yield Violation(f"Container {_name(container)} sets `{name}` to {credential} "
+                            f"({redact(text.strip())}) in the manifest.", path=where)
 
 
 def duplicate_env(document: Document, params: Mapping) -> Iterator[Violation]:

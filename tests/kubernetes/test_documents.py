@@ -96,3 +96,17 @@ def test_helm_templates_are_left_to_the_helm_plugin(tmp_path: Path) -> None:
     write_tree(tmp_path, {"t.yaml": "apiVersion: v1\nkind: Pod\nmetadata: {name: p}\n"})
     source = SourceFile(tmp_path / "t.yaml", "t.yaml", kind="helm.template")
     assert scaffold_parse(source) is None
+
+
+def test_extension_workloads_have_pods_only_in_their_own_api_group(tmp_path: Path) -> None:
+    pod = "  template:\n    spec:\n      containers:\n        - {name: app, image: app:1.0.0}\n"
+    text = "---\n".join(f"apiVersion: {version}\nkind: {kind}\nmetadata: {{name: {name}}}\n"
+                        f"spec:\n{pod}"
+                        for version, kind, name in (
+                            ("apps.openshift.io/v1", "DeploymentConfig", "oc"),
+                            ("v1", "DeploymentConfig", "legacy"),
+                            ("argoproj.io/v1alpha1", "Rollout", "canary"),
+                            ("example.com/v1", "Rollout", "other")))
+    documents = _parse(tmp_path, "extensions.yaml", text)
+    assert [d.subject for d in documents if d.target == "kubernetes.pod"] == [
+        "DeploymentConfig/oc", "DeploymentConfig/legacy", "Rollout/canary"]

@@ -328,6 +328,30 @@ def test_hard_coded_secret_is_redacted_and_points_at_the_value(tmp_path: Path) -
     assert all(secret not in message for _, message in found)
 
 
+def test_hard_coded_credential_is_found_by_its_format_whatever_the_name(tmp_path: Path) -> None:
+    # A name that says nothing: the value's format (an AWS key id, a URL with a password) is
+    # enough; the URL whose password comes from another variable is not a literal secret.
+    text = """\
+        apiVersion: v1
+        kind: Pod
+        metadata: {name: web}
+        spec:
+          containers:
+            - name: app
+              image: app:1.4.0
+              env:
+                - name: UPLOAD_ID
+                  value: AKIAZ7Q4LMN2OPRSTUVW
+                - name: BROKER
+                  value: amqp://app:$(BROKER_PASSWORD)@mq:5672/
+                - name: MODE
+                  value: production
+        """
+    found = findings(tmp_path, text, "KUBE221")
+    assert found == [(10, "Container app sets `UPLOAD_ID` to an AWS access key (AK…(20 chars)) "
+                          "in the manifest.")]
+
+
 def test_duplicate_env_points_at_the_second_entry(tmp_path: Path) -> None:
     text = """\
         apiVersion: v1
