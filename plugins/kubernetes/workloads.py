@@ -200,8 +200,12 @@ def _handler(probe: Any, declared: dict[str, int]) -> tuple | None:
     probe = _dict(probe)
     if isinstance(probe.get("httpGet"), dict):
         get = probe["httpGet"]
+        # Headers count: two probes of one path that differ by a header (a cookie saying
+        # "liveness") are different requests the application may answer differently.
+        headers = tuple(sorted((str(h.get("name")), str(h.get("value")))
+                               for h in _list(get.get("httpHeaders")) if isinstance(h, dict)))
         return ("httpGet", get.get("host") or "", str(get.get("scheme") or "HTTP").upper(),
-                get.get("path") or "/", _resolved_port(get.get("port"), declared))
+                get.get("path") or "/", _resolved_port(get.get("port"), declared), headers)
     if isinstance(probe.get("tcpSocket"), dict):
         tcp = probe["tcpSocket"]
         return "tcpSocket", tcp.get("host") or "", _resolved_port(tcp.get("port"), declared)
