@@ -94,7 +94,8 @@ def scaffold_prepare(files: Sequence[SourceFile], root: Path) -> None:
     A plugin whose parse waits on other processes (rendering a Helm chart) starts them here,
     in the background, so they run beside the scan of other files instead of one after
     another. Put what you started in ``source.prepared[<your plugin>]`` and pick it up in
-    ``scaffold_parse``; never read or parse the files here (the scan does, at the same time).
+    ``scaffold_parse``. Do not call ``source.text`` or ``source.yaml()`` here: the scan uses
+    them at the same time; read the file from ``source.abspath`` yourself if you must.
 
     :param files: the files of the scan, in path order.
     :param root: the folder paths are relative to.
