@@ -249,6 +249,8 @@ def high_id(document: Document, params: Mapping) -> Iterator[Violation]:
     if value is None:
         yield Violation(f"Neither container {name} nor its pod sets `{field}`: the image "
                         f"decides, and most images use an ID below {minimum}.", path=path)
+    elif _int(value) == 0:
+        return  # root: KUBE113 (runAsUser) and KUBE217 (root group) report it, once
     elif _int(value) is not None and value < minimum:
         where = "its pod" if path[0] == "pod" else "container " + name
         yield Violation(f"Container {name} runs with `{field}: {value}` (set by {where}), "
