@@ -12,8 +12,9 @@ from scaffold_policies import POLICY_ROOT
 
 YAML_SUFFIXES = (".yaml", ".yml")
 OBJECT_TARGET = "kubernetes.object"
-# Kinds set by other plugins' `scaffold_classify` that are not manifests (a Helm template).
-_NOT_MANIFESTS = frozenset({"helm.template"})
+# Kinds set by other plugins' `scaffold_classify` that are not manifests: a Helm template, a
+# kustomize patch (a partial object).
+_NOT_MANIFESTS = frozenset({"helm.template", "kustomize.patch"})
 
 
 @hookimpl

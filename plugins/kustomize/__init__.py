@@ -14,6 +14,7 @@ from scaffold_policies import POLICY_ROOT
 
 KUSTOMIZATION_NAMES = ("kustomization.yaml", "kustomization.yml", "Kustomization")
 TARGET = "kustomize.kustomization"
+PATCH_KIND = "kustomize.patch"  # a partial object: checked only through the build
 
 
 @hookimpl
@@ -40,7 +41,16 @@ def scaffold_checks():
 
 
 @hookimpl
+def scaffold_classify(source):
+    from scaffold_plugins.kustomize.patches import is_patch
+
+    return PATCH_KIND if is_patch(source.abspath) else None
+
+
+@hookimpl
 def scaffold_parse(source):
+    if source.kind == PATCH_KIND:
+        return []  # ours: what it changes is checked in the build of its kustomization
     if source.name not in KUSTOMIZATION_NAMES:
         return None
     from scaffold_plugins.kustomize import build

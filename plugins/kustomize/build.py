@@ -174,7 +174,7 @@ def _same_object(written: dict, built: dict) -> bool:
     return bool(name) and name in str((built.get("metadata") or {}).get("name", ""))
 
 
-class OriginLines:
+class OriginLines(LineIndex):
     """Lines for a built object, read from the object it was built from.
 
     Each container of the built object is paired with the written one at the same place
@@ -182,7 +182,10 @@ class OriginLines:
     the build added has no line of its own and takes its nearest written ancestor's.
     """
 
+    __slots__ = ("_written", "_lines", "_built")
+
     def __init__(self, built: Any, written: Any, lines: Any):
+        super().__init__()
         self._written: dict[int, Any] = {}
         self._lines = lines
         self._built = built  # keeps the ids in `_written` alive
@@ -205,29 +208,23 @@ class OriginLines:
                 elif index < len(written):
                     self._pair(item, written[index])
 
-    def locate(self, data: Any, path: Any) -> int | None:
-        found = None
-        node = data
-        for key in path:
-            written = self._written.get(id(node))
-            if written is not None:
-                line = self._lines.locate(written, (self._written_key(node, written, key),))
-                if line is not None:
-                    found = line
-            try:
-                node = node[key]
-            except (KeyError, IndexError, TypeError):
-                break
-        return found
+    def _line(self, container: Any, key: Any) -> int | None:
+        """The line of `key` of a built container: that of its written counterpart's key."""
+        written = self._written.get(id(container))
+        if written is None:
+            return None
+        key = self._written_key(container, written, key)
+        return None if key is None else self._lines.locate(written, (key,))
 
     @staticmethod
     def _written_key(node: Any, written: Any, key: Any) -> Any:
-        """A list index in the built object, as the index of the paired written item."""
+        """A list index in the built object, as the index of the paired written item (None
+        for an item the build added)."""
         if isinstance(node, list) and isinstance(key, int) and key < len(node):
             item = node[key]
             if isinstance(item, dict) and "name" in item:
                 for index, candidate in enumerate(written):
                     if isinstance(candidate, dict) and candidate.get("name") == item["name"]:
                         return index
-                return -1
+                return None
         return key

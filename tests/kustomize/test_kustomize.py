@@ -107,3 +107,29 @@ def test_without_kustomize_the_files_are_checked_and_it_is_said_once(tmp_path: P
     assert latest == []  # only the overlay sets latest, and it was not built
     assert any(f["code"] == "KUBE005" and f["path"] == "base/deployment.yaml"
                for f in report["findings"])
+
+
+def test_a_container_an_overlay_adds_is_reported_at_its_object(tmp_path: Path) -> None:
+    patch = ("apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: web}\nspec:\n"
+             "  template:\n    spec:\n      containers:\n"
+             "        - {name: sidecar, image: 'proxy:latest'}\n")
+    write_tree(tmp_path, {**BASE, "overlays/prod/kustomization.yaml":
+                          "resources: [../../base]\npatches:\n  - path: sidecar.yaml\n",
+                          "overlays/prod/sidecar.yaml": patch})
+    found = [(f.path, f.line, f.subject) for f in scan(tmp_path).findings if f.code == "KUBE001"]
+    # Not on the base's `app` container (line 10): on the object the sidecar was added to.
+    assert found == [("base/deployment.yaml", 2, "Deployment/web container sidecar")]
+
+
+def test_patches_are_not_read_as_manifests_wherever_they_are(tmp_path: Path) -> None:
+    patch = ("apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: web}\nspec:\n"
+             "  replicas: 3\n")
+    write_tree(tmp_path, {**BASE, "overlays/prod/kustomization.yaml":
+                          "resources: [../../base]\nnamePrefix: prod-\n"
+                          "patchesStrategicMerge: [patches/replicas.yaml]\n",
+                          "overlays/prod/patches/replicas.yaml": patch})
+    report = scan(tmp_path)
+    assert not [f for f in report.findings if f.path.startswith("overlays/prod/patches")]
+    # The patch took effect in the build: the overlay's Deployment runs 3 replicas, the base's 1.
+    single = {f.subject for f in report.findings if f.code == "KUBE224"}
+    assert single == {"Deployment/web"}
