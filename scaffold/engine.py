@@ -72,6 +72,9 @@ class Scan:
         self._tree_targets = {name for name, target in registry.targets.items()
                               if target.whole_tree}
         self.kept: list[Document] = []  # documents for the whole-tree phase
+        # (line, document) of the documents with a resource or annotations, by path: a wrapped
+        # tool's finding at a line gets the annotations and exemptions of the object there.
+        self._objects: dict[str, list[tuple[int, Document]]] = {}
         self.files = 0
         self.documents = 0
 
@@ -264,7 +267,18 @@ class Scan:
                 self._evaluate_at_own_path(document)
             if document.target in self._tree_targets:
                 self.kept.append(document)
+            if document.resource is not None or document.suppressions:
+                self._objects.setdefault(document.path, []).append((document.line, document))
         return True
+
+    def document_at(self, path: str, line: int | None) -> Document | None:
+        """The innermost document starting at or above `line` of `path` (an object, or its
+        container), for findings that come without one (a wrapped tool's)."""
+        found = None
+        for start, document in self._objects.get(path, ()):
+            if line is not None and start <= line and (found is None or start >= found[0]):
+                found = (start, document)
+        return found[1] if found else None
 
     def _evaluate_at_own_path(self, document: Document) -> None:
         """Evaluate with the inline ignores and line contents of the document's own file."""

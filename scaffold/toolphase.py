@@ -79,7 +79,10 @@ def _add_tool_results(scan: Scan, run: ToolRun, native: set, sources: dict) -> N
         comments = scan.comments.get(found.path)
         if comments is None and source is not None:
             comments = scan.comment_suppressions(source)
-        final = scan.finalize(finding, None, source, comments or [])
+        # The object at the finding's line lends its annotations (`scaffold.dev/ignore`) and
+        # its kind, name and container to exemptions, as for a native finding.
+        final = scan.finalize(finding, scan.document_at(found.path, found.line), source,
+                              comments or [])
         by_code.setdefault(found.code, {}).setdefault(found.path, []).append(final)
     for code in sorted(by_code):
         for path in sorted({*run.checked, *by_code[code]}):

@@ -229,6 +229,29 @@ def test_inline_ignore_of_a_checkov_code(checked: Checked) -> None:
     assert "CORE004" not in codes(checked.report)  # CKV_K8S_30 is a known code
 
 
+def test_annotations_and_exemptions_apply_to_checkov_findings(checked: Checked, monkeypatch,
+                                                              tmp_path: Path) -> None:
+    # The same files, with an ignore annotation where the namespace line was (lines unmoved),
+    # and checkov's run of the first scan.
+    root = write_tree(tmp_path, {**TREE, "deploy/web.yaml": WEB.replace(
+        "  namespace: shop\n",
+        '  annotations: {scaffold.dev/ignore: "CKV_K8S_29 -- the pod context is set by the '
+        'platform"}\n')})
+    monkeypatch.setattr(plugin, "_run", lambda manifests, root, binary: checked.run)
+    (context,) = [f for f in scan(root, disabled=NOT_HELM).findings
+                  if f.code == "CKV_K8S_29" and f.path == "deploy/web.yaml"]
+    assert context.suppressed == "annotation" and "platform" in context.suppression_reason
+    exempt = write_tree(tmp_path / "exempt", {**TREE, ".scaffold.yaml": (
+        "exemptions:\n  - reason: the app container is vendored\n    kind: Deployment\n"
+        "    container: app\n    codes: [CKV]\n")})
+    report = scan(exempt, config=exempt / ".scaffold.yaml", disabled=NOT_HELM)
+    web = [(f.line, f.code, f.suppressed) for f in report.findings
+           if f.code.startswith("CKV") and f.path == "deploy/web.yaml"]
+    app = [how for line, _, how in web if 17 <= line <= 21]  # the app container's lines
+    assert app and set(app) == {"exemption"}
+    assert all(how is None for line, _, how in web if line < 17)  # the Deployment's own
+
+
 def test_select_and_ignore_apply_to_checkov_codes(checked: Checked, monkeypatch) -> None:
     assert not [c for c in codes(checked.rescan(monkeypatch, ignore=("CKV",)))
                 if c.startswith("CKV")]
