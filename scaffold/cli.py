@@ -85,6 +85,19 @@ def build_parser() -> argparse.ArgumentParser:
     explain.add_argument("code", metavar="CODE")
     _add_common(explain)
 
+    new = commands.add_parser("new", help="generate a project from a blueprint (Copier)")
+    new.add_argument("target", nargs="+", metavar="[BLUEPRINT] DEST",
+                     help="the blueprint (default: service) and the folder to generate into")
+    new.add_argument("--data", "-d", action="append", default=[], metavar="KEY=VALUE",
+                     help="answer a question (repeatable)")
+    new.add_argument("--defaults", action="store_true",
+                     help="take every default instead of asking")
+    new.add_argument("--overwrite", action="store_true",
+                     help="replace files the blueprint generates in a non-empty folder")
+    new.add_argument("--check", action="store_true",
+                     help="then check and score what was generated")
+    _add_common(new)
+
     plugins = commands.add_parser("plugins", help="list the installed plugins")
     plugins.add_argument("--format", choices=("table", "json"), default="table")
     _add_common(plugins)
@@ -244,8 +257,39 @@ def run_plugins(args: argparse.Namespace) -> int:
     return ExitCode.OK
 
 
+def run_new(args: argparse.Namespace) -> int:
+    from scaffold import new
+
+    if len(args.target) > 2:
+        raise UsageError("scaffold new takes [BLUEPRINT] DEST")
+    blueprint, destination = (args.target if len(args.target) == 2
+                              else [new.DEFAULT_BLUEPRINT, *args.target])
+    destination = Path(destination)
+    written = new.generate(blueprint, destination, new.parse_data(args.data),
+                           defaults=args.defaults, overwrite=args.overwrite)
+    print(f"scaffold: generated {len(written)} file(s) from the {blueprint} blueprint in "
+          f"{destination}:")
+    for name in written:
+        print(f"  {name}")
+    print(f"Next: review the files, then `scaffold check {destination}`; "
+          f"`copier update` brings later blueprint versions when the project was generated "
+          "with `copier copy` from the repository.")
+    if not args.check:
+        return ExitCode.OK
+    from scaffold import api
+
+    print()
+    context = _context(args, [destination])
+    report = api.check(context, [destination])
+    sys.stdout.write(api.render(context, report, "text"))
+    reasons = api.gate(report, context.config.fail_on, context.config.min_score)
+    for reason in reasons:
+        print(f"scaffold: gate failed: {reason}", file=sys.stderr)
+    return ExitCode.GATE_FAILED if reasons else ExitCode.OK
+
+
 COMMANDS = {"check": run_check, "policies": run_policies, "explain": run_explain,
-            "plugins": run_plugins}
+            "plugins": run_plugins, "new": run_new}
 
 
 def main(argv: Sequence[str] | None = None) -> int:

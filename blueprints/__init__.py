@@ -1,0 +1,1 @@
+"""The Copier blueprints `scaffold new` generates from (see DESIGN.md)."""
