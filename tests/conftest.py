@@ -79,3 +79,10 @@ def processes(monkeypatch) -> list[list[str]]:
 
     monkeypatch.setattr(tools, "_call", record)
     return calls
+
+
+@pytest.fixture(scope="session")
+def blueprint_template(tmp_path_factory) -> Path:
+    """The blueprints and root copier.yml, copied once per session (tests/blueprints/kit.py)."""
+    from kit import copy_template
+    return copy_template(tmp_path_factory.mktemp("template"))
