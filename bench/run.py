@@ -3,6 +3,7 @@
     python bench/run.py                       # 2,000 manifests, 200 Dockerfiles, 100 compose
     python bench/run.py --manifests 5000 --dockerfiles 500 --compose 200 --repeat 5
     python bench/run.py --case kubernetes     # 5,000 manifest files, Helm charts, overlays
+    python bench/run.py --case blueprint      # a full blueprint render, then its check
 
 It generates a synthetic tree under bench/out/ (deterministic: same arguments, same files),
 then reports, as medians over --repeat runs of the real console script:
@@ -328,7 +329,7 @@ def main() -> int:
     parser.add_argument("--dockerfiles", type=int, default=200)
     parser.add_argument("--compose", type=int, default=100)
     parser.add_argument("--charts", type=int, default=20)
-    parser.add_argument("--case", choices=("mixed", "kubernetes"), default="mixed")
+    parser.add_argument("--case", choices=("mixed", "kubernetes", "blueprint"), default="mixed")
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--out", type=Path, default=HERE / "out")
     args = parser.parse_args()
@@ -339,6 +340,9 @@ def main() -> int:
                     ("scaffold", "plugins", "policies"))], check=True, capture_output=True)
     if args.case == "kubernetes":
         return kubernetes_case(args)
+    if args.case == "blueprint":
+        from blueprint import blueprint_case
+        return blueprint_case(args.repeat)
     yaml_files = generate(args.out, args.manifests, args.dockerfiles, args.compose)
     bare = median([bare_parse_seconds(yaml_files)[0] for _ in range(args.repeat)])
     runs = [time_cli(["."], args.out) for _ in range(args.repeat)]

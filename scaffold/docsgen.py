@@ -2,7 +2,8 @@
 
 - docs/policies.md from the policy and profile files (through the loaded registry, so a plugin's
   policies are documented the moment it is installed);
-- docs/hooks.md from the docstrings in `scaffold/hookspecs.py`.
+- docs/hooks.md from the docstrings in `scaffold/hookspecs.py`;
+- docs/blueprint-questions.md from each blueprint's `questions.yml`.
 
 `python -m scaffold.docsgen` rewrites both; `python -m scaffold.docsgen --check` exits 1 when
 either is stale (the test suite runs the same comparison).
@@ -90,6 +91,42 @@ def schema_markdown(schema_name: str, title: str) -> str:
     return "\n".join(out) + "\n"
 
 
+def _cell(value) -> str:
+    text = " ".join(str(value).split()).replace("|", "\\|")
+    return f"`{text}`" if text else ""
+
+
+def _question_rows(questions: dict) -> list[str]:
+    rows = []
+    for name, spec in questions.items():
+        kind = spec.get("type", "str") + (" (several)" if spec.get("multiselect") else "")
+        choices = spec.get("choices")
+        if isinstance(choices, dict):
+            choices = list(choices.values())
+        default = spec.get("default", "")
+        rows.append(f"| `{name}` | {kind} | {_cell(default)} | "
+                    f"{', '.join(f'`{c}`' for c in choices) if choices else ''} | "
+                    f"{_cell(spec['when']) if 'when' in spec else 'always'} | "
+                    f"{spec.get('help', '')} |")
+    return rows
+
+
+def blueprint_questions_markdown(blueprints: Path) -> str:
+    import yaml
+
+    out = [HEADER, "# Blueprint questions", "",
+           "What `scaffold new` and `copier copy` ask, per blueprint, with the defaults "
+           "`--defaults` takes. Answers are validated as they are given (the blueprint's "
+           "`questions.yml` holds each rule); `{= … =}` is a value computed from earlier "
+           "answers. Secrets are never asked.", ""]
+    for questions in sorted(blueprints.glob("*/questions.yml")):
+        asked = yaml.safe_load(questions.read_text("utf-8"))
+        out += [f"## `{questions.parent.name}`", "",
+                "| question | type | default | choices | asked when | help |",
+                "| --- | --- | --- | --- | --- | --- |", *_question_rows(asked), ""]
+    return "\n".join(out).rstrip("\n") + "\n"
+
+
 def generated(repo: Path) -> dict[Path, str]:
     from scaffold.registry import Registry
 
@@ -104,6 +141,8 @@ def generated(repo: Path) -> dict[Path, str]:
             "policy.schema.json", "Policy file format"),
         repo / "docs" / "profile-format.md": schema_markdown(
             "profile.schema.json", "Profile file format"),
+        repo / "docs" / "blueprint-questions.md": blueprint_questions_markdown(
+            repo / "blueprints"),
     }
 
 
