@@ -265,15 +265,17 @@ def run_new(args: argparse.Namespace) -> int:
     blueprint, destination = (args.target if len(args.target) == 2
                               else [new.DEFAULT_BLUEPRINT, *args.target])
     destination = Path(destination)
-    written = new.generate(blueprint, destination, new.parse_data(args.data),
-                           defaults=args.defaults, overwrite=args.overwrite)
-    print(f"scaffold: generated {len(written)} file(s) from the {blueprint} blueprint in "
+    result = new.generate(blueprint, destination, new.parse_data(args.data),
+                          defaults=args.defaults, overwrite=args.overwrite)
+    print(f"scaffold: generated {len(result.files)} file(s) from the {blueprint} blueprint in "
           f"{destination}:")
-    for name in written:
-        print(f"  {name}")
-    print(f"Next: review the files, then `scaffold check {destination}`; "
-          f"`copier update` brings later blueprint versions when the project was generated "
-          "with `copier copy` from the repository.")
+    for area, count in result.areas().items():
+        print(f"  {'(top level)' if area == '.' else area + '/'}: {count}")
+    print("Next:")
+    for number, step in enumerate(result.next_steps(), 1):
+        print(f"  {number}. {step}")
+    print("Updates: this copy records no blueprint version; to follow new versions with "
+          "`copier update`, generate with `copier copy <scaffold's git repository> DEST`.")
     if not args.check:
         return ExitCode.OK
     from scaffold import api
