@@ -149,7 +149,9 @@ class BinaryRenderer:
         import subprocess
 
         started = time.monotonic()
-        base = [self.binary, "template", release, str(chart), "--namespace", "default",
+        # The release's own namespace, as `helm install -n` gives it: a chart writing
+        # `namespace: {{ .Release.Namespace }}` is not in `default` (KUBE223) when installed.
+        base = [self.binary, "template", release, str(chart), "--namespace", release,
                 "--skip-schema-validation", "--debug"]
         commands = [base + (["--values", str(path)] if path else []) for path in values]
         if lint:
@@ -275,7 +277,7 @@ class SdkRenderer:
                 except helm_python.HelmError as error:
                     return Render(path, error=_problem(
                         "render-error", f"failed to parse {path}: {error}"))
-            rendered = chart.render(overrides, name=release, namespace="default")
+            rendered = chart.render(overrides, name=release, namespace=release)
         except helm_python.HelmError as error:
             return Render(path, error=_problem("render-error", str(error)))
         except OSError as error:

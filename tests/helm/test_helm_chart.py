@@ -312,3 +312,19 @@ def test_an_ignore_comment_in_a_template_covers_the_line_below(tmp_path: Path,
     assert sidecar and all(f.suppressed == "inline" for f in sidecar)
     assert [f.line for f in report.findings if f.code == "KUBE002" and f.active
             and f.path == "web/templates/deployment.yaml"] == [18]
+
+
+def test_objects_in_the_release_namespace_are_not_in_default(tmp_path: Path,
+                                                             monkeypatch) -> None:
+    """`helm install -n` puts `{{ .Release.Namespace }}` somewhere real: the render does too."""
+    helm_on_path(monkeypatch)
+    chart = tmp_path / "web"
+    (chart / "templates").mkdir(parents=True)
+    (chart / "Chart.yaml").write_text("apiVersion: v2\nname: web\nversion: 1.0.0\n", "utf-8")
+    (chart / "templates" / "cm.yaml").write_text(
+        "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: web\n"
+        "  namespace: {{ .Release.Namespace }}\ndata:\n  level: info\n", "utf-8")
+    namespaces = {d.resource.namespace for d in _documents(chart, tmp_path)
+                  if d.target == "kubernetes.object"}
+    assert namespaces == {"web"}
+    assert "KUBE223" not in codes(scan(tmp_path, disabled=("checkov",)))

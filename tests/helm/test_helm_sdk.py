@@ -74,8 +74,8 @@ def test_the_sdk_renders_each_values_file_in_process(tmp_path: Path, monkeypatch
     outcome = render.SdkRenderer().run(
         tmp_path, "web", [None, tmp_path / "values-prod.yaml", tmp_path / "values-bad.yaml"],
         lint=True)
-    assert _FakeChart.calls == [(None, "web", "default"), ({"replicas": 3}, "web", "default"),
-                                ({"fail": True}, "web", "default")]
+    assert _FakeChart.calls == [(None, "web", "web"), ({"replicas": 3}, "web", "web"),
+                                ({"fail": True}, "web", "web")]
     defaults, prod, bad = outcome.renders
     assert [m.source for m in defaults.manifests] == [
         "web/templates/cm.yaml", "web/templates/cm.yaml", "web/templates/deploy.yaml"]
