@@ -155,6 +155,22 @@ def _date(text: str, where: str, label: str, line: int | None) -> datetime.date:
         raise ConfigError(f"{where}: {text!r} is not a real date", path=label, line=line) from None
 
 
+# Params naming files or folders: relative entries are resolved against the config's folder,
+# like every other path in it (a project can ship its schemas next to its config).
+PATH_PARAMS = ("schema-locations",)
+
+
+def _rooted_params(params: Mapping[str, Mapping[str, Any]], base: Path) -> dict:
+    rooted = {}
+    for code, values in params.items():
+        rooted[code] = dict(values)
+        for name in PATH_PARAMS:
+            if isinstance(values.get(name), list):
+                rooted[code][name] = [str(base / entry) if isinstance(entry, str) else entry
+                                      for entry in values[name]]
+    return rooted
+
+
 def _build(data: dict[str, Any], path: Path, lines: LineIndex | None, label: str) -> Config:
     base = path.parent.resolve()
     exemptions = []
@@ -173,7 +189,8 @@ def _build(data: dict[str, Any], path: Path, lines: LineIndex | None, label: str
         root=base, source=label, file=path.resolve(),
         select=tuple(data["select"]) if "select" in data else None,
         ignore=tuple(data.get("ignore", ())), severity=data.get("severity", {}),
-        params=data.get("params", {}), exclude=tuple(data.get("exclude", ())),
+        params=_rooted_params(data.get("params", {}), base),
+        exclude=tuple(data.get("exclude", ())),
         settings={key: data[key] for key in SHARED_PARAMS if key in data},
         policy_paths=tuple(base / p for p in data.get("policy-paths", ())),
         profile=data.get("profile"), disable_plugins=tuple(data.get("disable-plugins", ())),

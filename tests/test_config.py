@@ -41,6 +41,17 @@ def test_yaml_config_is_found_upward_and_paths_are_relative_to_it(tmp_path: Path
     assert exemption.expires == datetime.date(2030, 1, 31) and exemption.line == 10
 
 
+def test_schema_locations_are_relative_to_the_config(tmp_path: Path) -> None:
+    write_tree(tmp_path, {"project/.scaffold.yaml": """\
+        params:
+          KUBE501: {schema-locations: [schemas/crds, /opt/crds], strict: true}
+        """})
+    config = load_config(tmp_path / "project" / ".scaffold.yaml", Path.cwd())
+    assert config.params["KUBE501"] == {
+        "schema-locations": [str(tmp_path.resolve() / "project" / "schemas" / "crds"), "/opt/crds"],
+        "strict": True}
+
+
 def test_pyproject_table_is_read(tmp_path: Path) -> None:
     write_tree(tmp_path, {"pyproject.toml": """\
         [project]
