@@ -13,8 +13,8 @@ from scaffold_policies import POLICY_ROOT
 YAML_SUFFIXES = (".yaml", ".yml")
 OBJECT_TARGET = "kubernetes.object"
 # Kinds set by other plugins' `scaffold_classify` that are not manifests: a Helm template, a
-# kustomize patch (a partial object).
-_NOT_MANIFESTS = frozenset({"helm.template", "kustomize.patch"})
+# kustomize patch (a partial object), a kustomization (a build recipe).
+_NOT_MANIFESTS = frozenset({"helm.template", "kustomize.patch", "kustomize.kustomization"})
 
 
 @hookimpl

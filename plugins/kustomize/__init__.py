@@ -15,6 +15,7 @@ from scaffold_policies import POLICY_ROOT
 KUSTOMIZATION_NAMES = ("kustomization.yaml", "kustomization.yml", "Kustomization")
 TARGET = "kustomize.kustomization"
 PATCH_KIND = "kustomize.patch"  # a partial object: checked only through the build
+KUSTOMIZATION_KIND = "kustomize.kustomization"
 
 
 @hookimpl
@@ -42,6 +43,8 @@ def scaffold_checks():
 
 @hookimpl
 def scaffold_classify(source):
+    if source.name in KUSTOMIZATION_NAMES:
+        return KUSTOMIZATION_KIND  # a build recipe, not an object (its `kind:` is Kustomization)
     from scaffold_plugins.kustomize.patches import is_patch
 
     return PATCH_KIND if is_patch(source.abspath) else None
@@ -51,7 +54,7 @@ def scaffold_classify(source):
 def scaffold_parse(source):
     if source.kind == PATCH_KIND:
         return []  # ours: what it changes is checked in the build of its kustomization
-    if source.name not in KUSTOMIZATION_NAMES:
+    if source.kind != KUSTOMIZATION_KIND:
         return None
     from scaffold_plugins.kustomize import build
 

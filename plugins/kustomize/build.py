@@ -56,6 +56,12 @@ def _root(source: Any) -> Path:
     return source.abspath.parents[len(Path(source.path).parts) - 1]
 
 
+def _is_component(source: Any) -> bool:
+    documents = source.yaml()
+    return bool(documents) and isinstance(documents[0].data, dict) and \
+        documents[0].data.get("kind") == "Component"
+
+
 def build(source: Any) -> Build:
     tree = f"kustomize:{source.path}"
     command = _command()
@@ -64,8 +70,10 @@ def build(source: Any) -> Build:
     builder, argv = command
     with tempfile.TemporaryDirectory(prefix="scaffold-kustomize-") as wrapper:
         folder = os.path.relpath(source.abspath.parent, wrapper)
+        # A Component is not buildable alone: it is included as one, into an empty base.
+        field = "components" if _is_component(source) else "resources"
         Path(wrapper, "kustomization.yaml").write_text(
-            f"resources: [{folder!r}]\nbuildMetadata: [originAnnotations]\n", "utf-8")
+            f"{field}: [{folder!r}]\nbuildMetadata: [originAnnotations]\n", "utf-8")
         try:
             result = subprocess.run([*argv, wrapper], capture_output=True, text=True,
                                     timeout=TIMEOUT)

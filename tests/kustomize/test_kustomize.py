@@ -133,3 +133,22 @@ def test_patches_are_not_read_as_manifests_wherever_they_are(tmp_path: Path) -> 
     # The patch took effect in the build: the overlay's Deployment runs 3 replicas, the base's 1.
     single = {f.subject for f in report.findings if f.code == "KUBE224"}
     assert single == {"Deployment/web"}
+
+
+def test_kustomizations_with_kind_are_recipes_and_components_build(tmp_path: Path) -> None:
+    """`kind: Kustomization` is a build recipe, not an object (no KUBE502), and a Component is
+    built the only way it can be: included, into an empty base."""
+    write_tree(tmp_path, {
+        **BASE,
+        "base/kustomization.yaml": "apiVersion: kustomize.config.k8s.io/v1beta1\n"
+                                   "kind: Kustomization\nresources: [deployment.yaml, service.yaml]\n"
+                                   "components: [../extra]\n",
+        "extra/kustomization.yaml": "apiVersion: kustomize.config.k8s.io/v1alpha1\n"
+                                    "kind: Component\nresources: [config.yaml]\n",
+        "extra/config.yaml": "apiVersion: v1\nkind: ConfigMap\n"
+                             "metadata: {name: extra, namespace: default}\ndata: {level: info}\n",
+    })
+    report = scan(tmp_path)
+    assert _found(report, "KUBE502") == [] and _found(report, "KUST001") == []
+    # The component's objects are checked, at their own lines (`default` namespace: KUBE223).
+    assert ("extra/config.yaml", 3, "ConfigMap/extra") in _found(report, "KUBE223")
