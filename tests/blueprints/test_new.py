@@ -29,7 +29,7 @@ def test_what_new_refuses_exits_2_with_the_reason(tmp_path: Path) -> None:
     (tmp_path / "full" / "mine.txt").write_text("the user's\n")
     cases = [
         (("new", "full", "--defaults"), "is not empty"),
-        (("new", "nope", "out", "--defaults"), "unknown blueprint 'nope' (known: service)"),
+        (("new", "nope", "out", "--defaults"), "unknown blueprint 'nope' (known: plugin, service)"),
         (("new", "out", "--defaults", "-d", "app_port=80"), "'app_port': a port from 1024"),
         (("new", "out", "--defaults", "-d", "app_port"), "--data takes KEY=VALUE"),
         (("new", "a", "b", "c"), "takes [BLUEPRINT] DEST"),
@@ -39,3 +39,11 @@ def test_what_new_refuses_exits_2_with_the_reason(tmp_path: Path) -> None:
         assert result.returncode == 2 and message in result.stderr, (args, result.stderr)
     assert not (tmp_path / "out").exists()
     assert (tmp_path / "full" / "mine.txt").read_text() == "the user's\n"  # never touched
+
+
+def test_the_plugin_blueprint_gets_its_own_next_steps(tmp_path: Path) -> None:
+    result = run_cli("new", "plugin", "out", "--defaults", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert "from the plugin blueprint" in result.stdout and ".venv/bin/pytest" in result.stdout
+    assert "docker compose" not in result.stdout
+    assert (tmp_path / "out" / "pyproject.toml").is_file()
