@@ -70,11 +70,18 @@ class PluginHost:
     # -- loading ------------------------------------------------------------------------------
 
     def _load_entry_points(self) -> None:
-        seen: set[str] = set()
-        for ep in sorted(entry_points(group=ENTRY_POINT_GROUP), key=lambda e: e.name):
-            if ep.name in seen:  # the same distribution found twice on sys.path
-                continue
-            seen.add(ep.name)
+        seen: dict[str, str] = {}
+        # On a name clash the built-in wins (it comes first), and the other is reported.
+        ordered = sorted(entry_points(group=ENTRY_POINT_GROUP),
+                         key=lambda e: (e.name, not e.value.startswith("scaffold_plugins.")))
+        for ep in ordered:
+            if ep.name in seen:
+                if seen[ep.name] != ep.value:  # two plugins claim one name: say so
+                    message = (f"plugin name {ep.name!r} is taken by {seen[ep.name]}; "
+                               f"{ep.value} was not loaded: give its entry point another name")
+                    self.failures.append(PluginFailure(ep.name, "load", message))
+                continue  # otherwise the same distribution, found twice on sys.path
+            seen[ep.name] = ep.value
             dist = ep.dist
             if ep.name in self._disabled:
                 self._infos[ep.name] = PluginInfo(ep.name, ep.value, dist, "disabled")

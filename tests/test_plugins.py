@@ -237,6 +237,16 @@ def test_plugin_failing_to_load_is_reported(tmp_path: Path) -> None:
     assert "failed" in listing.stdout and listing.returncode == 0
 
 
+def test_a_plugin_named_like_a_builtin_is_reported_not_silently_dropped(tmp_path: Path):
+    site = install_plugin(tmp_path / "site", "kubernetes", "my_kubernetes",
+                          "from scaffold import hookimpl\n")
+    project = write_tree(tmp_path / "project", {"pod.yaml": POD})
+    result = run_cli("check", cwd=project, env={"PYTHONPATH": str(site)})
+    assert "plugin name 'kubernetes' is taken by" in result.stdout
+    assert "my_kubernetes was not loaded" in result.stdout
+    assert "KUBE001" in result.stdout  # the built-in still runs
+
+
 def test_unknown_hook_name_fails_at_startup(tmp_path: Path) -> None:
     site = install_plugin(tmp_path / "site", "typo", "typo_plugin", """
         from scaffold import hookimpl
