@@ -2,7 +2,7 @@
 
 Objects only meet objects of the same tree: the plain manifests of the scan form one; each
 Helm render and each kustomize build forms its own (a document's `parsed` names it with a
-`tree` attribute). Within a tree, an object with no namespace is taken to share the namespace
+`tree` attribute); a manifest a build consumed is related only in that build. Within a tree, an object with no namespace is taken to share the namespace
 it is compared with: manifests are usually applied with `-n`.
 """
 
@@ -152,6 +152,12 @@ def related_documents(documents: list[Document], complete: bool = True) -> list[
     for document in documents:
         if document.target == "kubernetes.object" and document.resource is not None:
             groups[_tree_key(document)].append(document)
+    # A manifest a kustomize build consumed meets its objects in that build, where generated
+    # ConfigMaps and the other resources listed exist: in the plain tree it would miss them.
+    built = {d.path for key, members in groups.items()
+             if isinstance(key, str) and key.startswith("kustomize:") for d in members}
+    if built and None in groups:
+        groups[None] = [d for d in groups[None] if d.path not in built]
     found = []
     for members in groups.values():
         tree = Tree(members, complete)

@@ -39,4 +39,4 @@ def pairwise(factors: Mapping[str, Sequence[Any]], seed: int = 5) -> list[dict[s
                 best, gain = row, covered
         rows.append(tuple(best))
         uncovered -= _pairs(best)
-    return [{name: factors[name][index] for name, index in zip(names, row)} for row in rows]
+    return [{name: factors[name][index] for name, index in zip(names, row, strict=True)} for row in rows]

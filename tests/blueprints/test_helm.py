@@ -237,7 +237,7 @@ def test_the_production_objects(chart) -> None:
         labels = obj["metadata"]["labels"]
         assert labels["app.kubernetes.io/name"] == labels["app.kubernetes.io/instance"] == SLUG
         assert obj["metadata"]["name"].startswith(SLUG)
-        assert "namespace" not in obj["metadata"]  # helm --namespace places them
+        assert obj["metadata"]["namespace"] == f"{SLUG}-prod"  # the release namespace
     deployment = objects["Deployment"]
     assert "replicas" not in deployment["spec"]  # the autoscaler owns the count
     assert deployment["spec"]["strategy"]["rollingUpdate"] == {"maxUnavailable": 0, "maxSurge": 1}

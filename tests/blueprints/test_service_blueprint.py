@@ -137,3 +137,14 @@ def test_plain_copier_copy_from_the_repository_root(blueprint_template: Path,
                             capture_output=True, text=True, timeout=120, stdin=subprocess.DEVNULL)
     assert result.returncode == 0, result.stderr
     assert files(tmp_path / "out") == files(render(blueprint_template, tmp_path / "api"))
+
+
+def test_no_template_file_is_hidden_from_git_by_an_ignore_rule() -> None:
+    """A template's own .gitignore (or ours) must not hide template files from a commit."""
+    from conftest import REPO
+
+    paths = [str(p.relative_to(REPO)) for p in (REPO / "blueprints").rglob("*")
+             if p.is_file() and "__pycache__" not in p.parts]
+    result = subprocess.run(["git", "check-ignore", "--no-index", "--verbose", *paths],
+                            cwd=REPO, capture_output=True, text=True)
+    assert result.stdout == "", result.stdout

@@ -152,3 +152,26 @@ def test_kustomizations_with_kind_are_recipes_and_components_build(tmp_path: Pat
     assert _found(report, "KUBE502") == [] and _found(report, "KUST001") == []
     # The component's objects are checked, at their own lines (`default` namespace: KUBE223).
     assert ("extra/config.yaml", 3, "ConfigMap/extra") in _found(report, "KUBE223")
+
+
+def test_generated_config_maps_exist_for_the_manifests_a_build_consumed(tmp_path: Path) -> None:
+    """The Deployment refers to a ConfigMap only the build generates: not missing (KUBE408)."""
+    write_tree(tmp_path, {
+        "k/kustomization.yaml": "resources: [deploy.yaml]\n"
+                                "configMapGenerator: [{name: web, literals: [LOG_LEVEL=info]}]\n",
+        "k/deploy.yaml": """\
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: web}
+spec:
+  selector: {matchLabels: {app: web}}
+  template:
+    metadata: {labels: {app: web}}
+    spec:
+      containers:
+        - name: app
+          image: nginx:1.27.2
+          envFrom: [{configMapRef: {name: web}}]
+""",
+    })
+    assert _found(scan(tmp_path), "KUBE408") == []
