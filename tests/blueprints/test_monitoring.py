@@ -49,6 +49,12 @@ VARIANTS = {
 }
 STANDARD = [name for name, answers in VARIANTS.items()
             if answers.get("monitoring", "standard") in ("standard", "full")]
+# The variants with a compose stack: only they get the Prometheus, Alertmanager and collector
+# configs (on Kubernetes the Prometheus Operator takes the ServiceMonitor and PrometheusRule).
+WITH_COMPOSE = [name for name, answers in VARIANTS.items()
+                if "compose" in answers.get("deploy_targets", ["compose"])
+                and answers.get("monitoring", "standard") != "none"]
+COMPOSE_STANDARD = [name for name in STANDARD if name in WITH_COMPOSE]
 MY_PATHS = ("monitoring", "k8s/components/monitoring", "docs/runbooks")
 
 
@@ -156,11 +162,11 @@ def test_the_metrics_level_leaves_no_unlisted_prometheusrule(output) -> None:
 
 def test_promtool_checks_every_prometheus_config(output) -> None:
     configs = [str(output(name) / "monitoring" / "prometheus" / "prometheus.yml")
-               for name in VARIANTS]
+               for name in WITH_COMPOSE]
     result = _run(tool("promtool"), "check", "config", *configs)
     assert result.returncode == 0, result.stdout + result.stderr
     # The rule files are found relative to the config, as in the container's mount.
-    assert result.stdout.count("SUCCESS: 2 rule files found") == len(STANDARD)
+    assert result.stdout.count("SUCCESS: 2 rule files found") == len(COMPOSE_STANDARD)
 
 
 def test_promtool_checks_the_rules_and_their_prometheusrule_twins(output, tmp_path: Path):
@@ -191,7 +197,7 @@ def test_promtool_unit_tests_fire_every_alert(output) -> None:
 
 def test_amtool_checks_every_receiver(output) -> None:
     configs = [str(output(name) / "monitoring" / "alertmanager" / "alertmanager.yml")
-               for name in STANDARD]
+               for name in COMPOSE_STANDARD]
     result = _run(tool("amtool"), "check-config", *configs)
     assert result.returncode == 0, result.stdout + result.stderr
     assert result.stdout.count("- 1 templates") == len(configs)
@@ -223,7 +229,14 @@ def test_yamllint_passes(output) -> None:
 
 # -- what the files say ------------------------------------------------------------------------
 
-@pytest.mark.parametrize("name", ["defaults", "metrics", "full", "kubernetes-only", "plain"])
+def test_kubernetes_only_gets_no_compose_stack_config(output) -> None:
+    out = output("kubernetes-only")
+    assert [p for p in ("prometheus", "alertmanager", "otel") if (out / "monitoring" / p).exists()] == []
+    assert (out / "monitoring" / "rules" / "tests.yml").is_file()  # the rules' source and tests
+    assert (out / "k8s" / "components" / "monitoring" / "servicemonitor.yaml").is_file()
+
+
+@pytest.mark.parametrize("name", ["defaults", "metrics", "full", "plain"])
 def test_prometheus_scrapes_what_the_answers_run(output, name: str) -> None:
     answers = VARIANTS[name]
     config = _yaml(output(name) / "monitoring" / "prometheus" / "prometheus.yml")
