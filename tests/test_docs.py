@@ -41,5 +41,6 @@ def test_readme_opens_with_the_two_commands() -> None:
     blocks = text.split("```")
     commands = [line for line in blocks[1].splitlines()[1:] if line.strip()]
     assert len(commands) == 2
-    assert "scaffold check" in commands[0] and "tests/run.sh" in commands[1]
+    assert "scaffold new" in commands[0] and "--check" in commands[0]
+    assert "tests/run.sh" in commands[1]
     assert "tests/run.sh" in (REPO / ".ci" / "run").read_text("utf-8")
