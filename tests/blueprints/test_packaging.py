@@ -1,0 +1,32 @@
+"""The blueprints ship in the wheel whole: `scaffold new` from an installed scaffold renders
+the same files as from a checkout (setuptools' package-data globs skip dot-folders such as
+`.github/` unless told, and a missing template file fails silently: it is just not generated).
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from conftest import REPO
+
+pytestmark = pytest.mark.blueprints
+
+
+def test_the_wheel_holds_every_blueprint_file(tmp_path: Path) -> None:
+    result = subprocess.run([sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps",
+                             "--wheel-dir", str(tmp_path), str(REPO)],
+                            capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stderr
+    (wheel,) = tmp_path.glob("*.whl")
+    shipped = {name.removeprefix("scaffold_blueprints/")
+               for name in zipfile.ZipFile(wheel).namelist()
+               if name.startswith("scaffold_blueprints/")}
+    blueprints = {path.relative_to(REPO / "blueprints").as_posix()
+                  for path in (REPO / "blueprints").rglob("*")
+                  if path.is_file() and "__pycache__" not in path.parts}
+    assert sorted(blueprints - shipped) == []
