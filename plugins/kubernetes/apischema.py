@@ -39,11 +39,21 @@ def versions() -> tuple[str, ...]:
     return tuple(sorted(found, key=lambda v: int(v.split(".")[1])))
 
 
+# The schemas accept any string as a quantity (`1 Gi`, `256MB`), which the API server rejects:
+# the grammar of resource.Quantity (k8s.io/apimachinery), as a pattern.
+QUANTITY = "io.k8s.apimachinery.pkg.api.resource.Quantity"
+QUANTITY_PATTERN = r"^[+-]?([0-9]+([.][0-9]*)?|[.][0-9]+)(([KMGTPE]i)|[numkMGTPE]|[eE][+-]?[0-9]+)?$"
+
+
 @functools.cache
 def _definitions(version: str, strict: bool) -> dict[str, Any]:
     folder = schema_root() / f"v{version}.0-local{'-strict' if strict else ''}"
     text = (folder / "_definitions.json").read_text("utf-8")
-    return json.loads(text.replace(_REF_PREFIX, '"#/$defs/'))["$defs"]
+    definitions = json.loads(text.replace(_REF_PREFIX, '"#/$defs/'))["$defs"]
+    if QUANTITY in definitions:
+        definitions[QUANTITY] = {"oneOf": [{"type": "string", "pattern": QUANTITY_PATTERN},
+                                           {"type": ["number", "null"]}]}
+    return definitions
 
 
 @functools.cache

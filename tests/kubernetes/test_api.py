@@ -43,6 +43,25 @@ def test_schema_errors_point_at_the_field_and_name_it(tmp_path: Path) -> None:
     ]
 
 
+def test_quantities_follow_the_api_servers_grammar(tmp_path: Path) -> None:
+    write_tree(tmp_path, {"pod.yaml": """\
+        apiVersion: v1
+        kind: Pod
+        metadata: {name: web}
+        spec:
+          containers:
+            - name: app
+              image: nginx:1.27.2
+              resources:
+                requests: {cpu: 250m, memory: 1Gi, ephemeral-storage: 1e3}
+                limits: {cpu: 0.5, memory: 1 Gi, ephemeral-storage: 256MB}
+        """})
+    found = [(line, message.split(":")[0]) for _, line, _, message in
+             _findings(scan(tmp_path, select=("KUBE501",)))]
+    assert found == [(10, "spec.containers[0].resources.limits.ephemeral-storage"),
+                     (10, "spec.containers[0].resources.limits.memory")]
+
+
 def test_json_manifests_are_validated_with_lines(tmp_path: Path) -> None:
     service = {"apiVersion": "v1", "kind": "Service", "metadata": {"name": "web"},
                "spec": {"ports": [{"port": "http"}]}}
