@@ -31,10 +31,12 @@ from scaffold import ExternalRules, ParseError, hookimpl
 TOOL = "checkov"
 INSTALL = "pip install 'scaffold[checkov]' (or pipx install checkov)"
 RULES_URL = "https://www.checkov.io/5.Policy%20Index/kubernetes.html"
-HELM_TEMPLATE = "helm.template"
+# Not manifests, though they hold apiVersion and kind: other plugins' kinds of file.
+NOT_MANIFESTS = frozenset({"helm.template", "kustomize.kustomization", "kustomize.patch"})
 _YAML_SUFFIXES = (".yaml", ".yml")
-_API_VERSION = re.compile(r"""^\s*(?:-\s+)?["']?apiVersion["']?\s*:""", re.MULTILINE)
-_KIND = re.compile(r"""^\s*(?:-\s+)?["']?kind["']?\s*:""", re.MULTILINE)
+# Top-level keys only: a policy or a doc quoting a manifest in a block has them indented.
+_API_VERSION = re.compile(r"""^(?:- +|  )?["']?apiVersion["']?\s*:""", re.MULTILINE)
+_KIND = re.compile(r"""^(?:- +|  )?["']?kind["']?\s*:""", re.MULTILINE)  # or a list item's
 
 
 @hookimpl
@@ -55,7 +57,7 @@ def is_manifest(source) -> bool:
     """A file the kubernetes plugin reads that holds `apiVersion` and `kind` keys: a cheap
     look at the text (checkov parses it anyway), never a YAML parse of every file."""
     json = source.name.endswith(".json")
-    if source.kind == HELM_TEMPLATE or not (json or source.name.endswith(_YAML_SUFFIXES)):
+    if source.kind in NOT_MANIFESTS or not (json or source.name.endswith(_YAML_SUFFIXES)):
         return False
     if json and b'"apiVersion"' not in source.head(4096):
         return False

@@ -181,6 +181,11 @@ def test_manifest_detection(tmp_path: Path) -> None:
     assert not plugin.is_manifest(source("e.yaml", "name: ci\non: push\n"))
     assert not plugin.is_manifest(source("f.txt", "apiVersion: v1\nkind: Pod\n"))
     assert not plugin.is_manifest(source("g.json", '{"kind": "Pod"}'))
+    # A policy quoting a manifest in a block, a kustomization: not manifests.
+    assert not plugin.is_manifest(source("h.yaml", "code: X001\nexamples:\n  fail: |\n"
+                                                   "    apiVersion: v1\n    kind: Pod\n"))
+    assert not plugin.is_manifest(source("kustomization.yaml", "apiVersion: v1\nkind: Kustomization\n",
+                                         kind="kustomize.kustomization"))
 
 
 # -- findings: codes, lines, severities ------------------------------------------------------------
