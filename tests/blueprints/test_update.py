@@ -91,3 +91,21 @@ def test_update_keeps_the_users_answers(template: Path, tmp_path: Path) -> None:
     run_update(project, defaults=True, overwrite=True, quiet=True)
     assert (project / "README.md").read_text() == "Listens on 9000.\n"
     assert "EXPOSE 9000" in (project / "Dockerfile").read_text()
+
+
+def test_an_edit_the_new_version_also_makes_is_a_conflict_shown_not_lost(template: Path,
+                                                                          tmp_path: Path):
+    project = _generate(template, tmp_path / "project")
+    dockerfile = project / "Dockerfile"
+    dockerfile.write_text(dockerfile.read_text().replace("--retries=3", "--retries=4"))
+    git(project, "commit", "-q", "-am", "our retries")
+
+    source = template / "blueprints" / "service" / "template" / "Dockerfile.jinja"
+    source.write_text(source.read_text().replace("--retries=3", "--retries=5"))
+    _release(template, "v2.0.0")
+
+    run_update(project, defaults=True, overwrite=True, quiet=True, unsafe=False)
+    merged = dockerfile.read_text()
+    assert "<<<<<<<" in merged and ">>>>>>>" in merged  # shown to the user, to resolve
+    assert "--retries=4" in merged and "--retries=5" in merged  # both sides kept
+    assert "UU Dockerfile" in git(project, "status", "--short")  # and git knows it
