@@ -73,11 +73,27 @@ def _template(folder: Path, *args: str) -> list[dict]:
 
 
 def _by_kind(objects: list[dict]) -> dict[str, dict]:
+    """One object per kind (Secrets: one per datastore); the app's NetworkPolicy, not the
+    ACME solver's."""
     found = {}
     for obj in objects:
+        if obj["metadata"]["name"].endswith("-acme-http01-solver"):
+            continue
         assert obj["kind"] not in found or obj["kind"] == "Secret", obj["kind"]
         found[obj["kind"]] = obj
     return found
+
+
+def test_the_acme_solver_is_reachable_only_with_lets_encrypt(chart) -> None:
+    def solver(name: str) -> list[dict]:
+        folder = chart(name)
+        return [o for o in _template(folder, "-f", str(folder / "values-prod.yaml"))
+                if o["metadata"]["name"].endswith("-acme-http01-solver")]
+    (policy,) = solver("defaults")
+    assert policy["spec"]["podSelector"] == {
+        "matchLabels": {"acme.cert-manager.io/http01-solver": "true"}}
+    assert policy["spec"]["ingress"][0]["ports"] == [{"port": 8089, "protocol": "TCP"}]
+    assert solver("tls-none") == [] and solver("tls-selfsigned") == []
 
 
 def _values_files(folder: Path) -> list[Path]:

@@ -298,7 +298,7 @@ def test_each_doc_covers_only_what_was_generated(outputs):
     assert "Renovate" in gitlab and "deploy-prod" in gitlab and "NetworkPolicies are off" in gitlab
     everything = docs["everything"]
     for present in ("ecs/task-definition.json", "Jaeger", "otel-collector", "MARIADB_ROOT_PASSWORD",
-                    "`DatastoreDown`", "`TargetDown`", "acme.cert-manager.io/http01-solver",
+                    "`DatastoreDown`", "`TargetDown`", "-acme-http01-solver",
                     "compose/layered/infra.yaml", "existingSecret", "Checkov"):
         assert present in everything, present
 
