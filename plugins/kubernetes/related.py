@@ -2,8 +2,9 @@
 
 Objects only meet objects of the same tree: the plain manifests of the scan form one; each
 Helm render and each kustomize build forms its own (a document's `parsed` names it with a
-`tree` attribute); a manifest a build consumed is related only in that build. Within a tree, an object with no namespace is taken to share the namespace
-it is compared with: manifests are usually applied with `-n`.
+`tree` attribute); a manifest a build consumed is related only in that build. Within a tree,
+an object with no namespace is taken to share the namespace it is compared with: manifests
+are usually applied with `-n`.
 """
 
 from __future__ import annotations
