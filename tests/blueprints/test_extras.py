@@ -11,13 +11,12 @@ from __future__ import annotations
 
 import importlib
 import json
-import os
 import re
 import string
 from pathlib import Path
 
 import pytest
-from kit import finding_lines, render, unrendered
+from kit import finding_lines, missing, render, unrendered
 
 from conftest import scan
 
@@ -109,8 +108,7 @@ def _need(module: str):
     try:
         return importlib.import_module(module)
     except ImportError:
-        (pytest.fail if os.environ.get("CI") else pytest.skip)(
-            f"pip install {module.replace('_', '-').split('.')[0]}")
+        missing(f"pip install {module.replace('_', '-').split('.')[0]}")
 
 
 def _parse_nix(text: str):

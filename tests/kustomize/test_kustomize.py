@@ -159,19 +159,7 @@ def test_generated_config_maps_exist_for_the_manifests_a_build_consumed(tmp_path
     write_tree(tmp_path, {
         "k/kustomization.yaml": "resources: [deploy.yaml]\n"
                                 "configMapGenerator: [{name: web, literals: [LOG_LEVEL=info]}]\n",
-        "k/deploy.yaml": """\
-apiVersion: apps/v1
-kind: Deployment
-metadata: {name: web}
-spec:
-  selector: {matchLabels: {app: web}}
-  template:
-    metadata: {labels: {app: web}}
-    spec:
-      containers:
-        - name: app
-          image: nginx:1.27.2
-          envFrom: [{configMapRef: {name: web}}]
-""",
+        "k/deploy.yaml": BASE["base/deployment.yaml"]
+        + "          envFrom: [{configMapRef: {name: web}}]\n",
     })
     assert _found(scan(tmp_path), "KUBE408") == []
